@@ -1,0 +1,1 @@
+"""featurestore: the Spark session factory, gold feature jobs and the Feast repo."""

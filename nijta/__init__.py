@@ -1,0 +1,1 @@
+"""nijta: the CLI and the small shared runtime (config loading, workspace layout)."""

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Bootstrap a fresh machine for nijta, skipping whatever is already there:
+#   1. Java 17+ (Spark 4.2 needs it) and Maven (fetches the Delta jars);
+#   2. a .venv with nijta installed editable with every runtime and dev dependency
+#      (torch from PyPI is a multi-GB download: installed once, skipped after);
+#   3. the Delta Lake jars from Maven Central into .cache/jars (see featurestore/jars.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${NIJTA_VENV:-.venv}
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+
+say() { printf '\033[1mnijta setup:\033[0m %s\n' "$*" >&2; }
+
+java_major() {
+  local java=java
+  [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
+  "$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1
+}
+
+need_apt=()
+major=$(java_major || true)
+if [ -z "$major" ] || [ "$major" -lt 17 ]; then need_apt+=(openjdk-17-jdk-headless); fi
+command -v mvn >/dev/null || need_apt+=(maven)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing ${need_apt[*]}; install them (Java 17+ and Maven) and re-run"; exit 1
+  fi
+  say "installing ${need_apt[*]} from Debian packages"
+  apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+say "java $(java_major) ok"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "creating $VENV with $("$PYTHON" --version)"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip setuptools wheel
+fi
+
+# Re-install only when the declared dependencies changed since the last successful install.
+stamp="$VENV/.nijta-deps"
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "installing nijta and its dependencies into $VENV (first time: several GB, mostly torch)"
+  "$VENV/bin/pip" install -q -e ".[dev]"
+  echo "$want" > "$stamp"
+else
+  say "dependencies already installed"
+fi
+
+"$VENV/bin/python" -m featurestore.jars fetch >&2
