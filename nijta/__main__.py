@@ -1,0 +1,3 @@
+from nijta.cli import app
+
+app(prog_name="nijta")
