@@ -38,9 +38,10 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q --upgrade pip setuptools wheel
 fi
 
-# Re-install only when the declared dependencies changed since the last successful install.
+# Re-install only when the [project] table (dependencies, scripts) changed since the last
+# successful install; tool settings (pytest, ruff) do not count.
 stamp="$VENV/.nijta-deps"
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$("$VENV/bin/python" -c 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))["project"], sort_keys=True))' | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing nijta and its dependencies into $VENV (first time: several GB, mostly torch)"
   "$VENV/bin/pip" install -q -e ".[dev]"
