@@ -67,6 +67,7 @@ def delta_spark_conf(
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.pyspark.python": sys.executable,
         "spark.databricks.delta.snapshotPartitions": "2",
+        "spark.sql.debug.maxToStringFields": "500",
     }
     if local_dir is not None:
         conf["spark.local.dir"] = str(local_dir)

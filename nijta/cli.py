@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -13,11 +12,6 @@ from nijta.exceptions import NijtaError
 
 app = typer.Typer(help="nijta: privacy-first ingestion and features for Indian fintech.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-
-# Feast warns on every use of its Spark offline store that it is experimental; nijta pins the
-# Feast version it is tested with, so the warning says nothing to a nijta user.
-warnings.filterwarnings("ignore", message="The spark (offline store|data source API) is an "
-                        "experimental feature", category=RuntimeWarning)
 
 WorkspaceOption = Annotated[Path, typer.Option(help="folder that holds the lake, repo, models")]
 

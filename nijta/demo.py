@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from feast import FeatureStore
+from pyspark.sql import SparkSession
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -32,7 +34,7 @@ from connectors.sandbox.upi_transactions import generate_upi_transactions
 from featurestore.definitions import FEATURE_SERVICE, GOLD_TABLE, PAYER_KEY
 from featurestore.feast_repo import apply_feature_repo
 from featurestore.spark import JOBS_DIR, build_session, run_spark_job
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestSummary, run_ingest
 from nijta.configuration import Workspace
 from training.dataset import build_training_set
 from training.train import train_with_torchrun
@@ -112,6 +114,51 @@ def _serving_process(ws: Workspace) -> Iterator[str]:
         child.wait(timeout=30)
 
 
+@dataclass(frozen=True)
+class _Features:
+    store: FeatureStore
+    gold_rows: int
+    online_payers: int
+    latest_payer: str
+
+
+def _ingest(ws: Workspace, spark: SparkSession, source_path: Path) -> IngestSummary:
+    """Serve the source from the UPI sandbox and ingest it through the example connector."""
+    api_key = secrets.token_urlsafe(24)
+    with LoopbackServer(create_upi_sandbox_app(source_path, api_key=api_key)) as sandbox:
+        os.environ["NIJTA_UPI_SANDBOX_URL"] = sandbox.url
+        os.environ["NIJTA_UPI_SANDBOX_KEY"] = api_key
+        return run_ingest(load_connector_config(UPI_EXAMPLE), ws, spark=spark)
+
+
+def _build_features(ws: Workspace, spark: SparkSession, bronze_table: str) -> _Features:
+    """spark-submit the gold job, apply the Feast repo, materialize the last 30 days online."""
+    gold = ws.gold_table(GOLD_TABLE)
+    run_spark_job(JOBS_DIR / "payer_features.py", ["--bronze", bronze_table, "--gold", str(gold)],
+                  local_dir=ws.spark_local_dir)
+    store = apply_feature_repo(ws)
+    gold_df = spark.read.format("delta").load(str(gold))
+    latest = gold_df.orderBy("event_timestamp", ascending=False).first()
+    end = latest["event_timestamp"] + timedelta(seconds=1)
+    with redirect_stdout(sys.stderr):  # Feast prints its own progress to stdout
+        store.materialize(start_date=end - timedelta(days=30), end_date=end)
+    tokens = [row[PAYER_KEY] for row in gold_df.select(PAYER_KEY).distinct().collect()]
+    online = store.get_online_features(features=store.get_feature_service(FEATURE_SERVICE),
+                                       entity_rows=[{PAYER_KEY: t} for t in tokens]).to_dict()
+    return _Features(store=store, gold_rows=gold_df.count(),
+                     online_payers=sum(v is not None for v in online["txn_count_7d"]),
+                     latest_payer=latest[PAYER_KEY])
+
+
+def _predict_over_http(ws: Workspace, token: str) -> dict[str, Any]:
+    with _serving_process(ws) as url:
+        response = httpx.post(f"{url}/v1/predict/{MODEL_NAME}", json={PAYER_KEY: token},
+                              timeout=30)
+    response.raise_for_status()
+    body = response.json()
+    return {k: body[k] for k in ("model", "payer_token", "score", "feature_service")}
+
+
 def run_demo(root: Path, settings: DemoSettings = DemoSettings(),
              console: Console | None = None) -> dict[str, Any]:
     """Run the chain in ``root`` (its nijta-owned folders are rebuilt); return the summary."""
@@ -122,55 +169,36 @@ def run_demo(root: Path, settings: DemoSettings = DemoSettings(),
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                         console=console or Console(stderr=True))
     stages = _Stages(progress)
+    training_set = ws.training / "upi_fraud.parquet"
     with progress:
         with stages.stage(f"generate {settings.customers:,} customers and their UPI payments"):
             source_path, source_rows = _write_sources(ws, settings)
         with stages.stage("start Spark with Delta Lake"):
             spark = build_session("nijta-demo", local_dir=ws.spark_local_dir)
-        api_key = secrets.token_urlsafe(24)
-        app = create_upi_sandbox_app(source_path, api_key=api_key)
-        with LoopbackServer(app) as sandbox, stages.stage("ingest UPI sandbox → bronze (Beam)"):
-            os.environ["NIJTA_UPI_SANDBOX_URL"] = sandbox.url
-            os.environ["NIJTA_UPI_SANDBOX_KEY"] = api_key
-            summary = run_ingest(load_connector_config(UPI_EXAMPLE), ws, spark=spark)
-        gold = ws.gold_table(GOLD_TABLE)
-        with stages.stage("build gold payer features (spark-submit)"):
-            run_spark_job(JOBS_DIR / "payer_features.py",
-                          ["--bronze", summary.bronze_table, "--gold", str(gold)],
-                          local_dir=ws.spark_local_dir)
-        with stages.stage("feast apply + materialize to the sqlite online store"):
-            store = apply_feature_repo(ws)
-            gold_df = spark.read.format("delta").load(str(gold))
-            end = gold_df.agg({"event_timestamp": "max"}).first()[0] + timedelta(seconds=1)
-            with redirect_stdout(sys.stderr):  # Feast prints its own progress to stdout
-                store.materialize(start_date=end - timedelta(days=30), end_date=end)
+        with stages.stage("ingest UPI sandbox → bronze (Beam)"):
+            summary = _ingest(ws, spark, source_path)
+        with stages.stage("gold features (spark-submit), feast apply, materialize online"):
+            features = _build_features(ws, spark, summary.bronze_table)
         with stages.stage("point-in-time training set from Feast"):
-            training_rows = build_training_set(store, FEATURE_SERVICE, Path(summary.bronze_table),
-                                               ws.training / "upi_fraud.parquet")
+            training_rows = build_training_set(features.store, FEATURE_SERVICE,
+                                               Path(summary.bronze_table), training_set)
         with stages.stage(f"train with torchrun --nproc_per_node={settings.nproc} (gloo)"):
-            card = train_with_torchrun(ws.training / "upi_fraud.parquet", ws.models / MODEL_NAME,
+            card = train_with_torchrun(training_set, ws.models / MODEL_NAME,
                                        feature_service=FEATURE_SERVICE, nproc=settings.nproc,
                                        epochs=settings.epochs)
-        token = gold_df.orderBy("event_timestamp", ascending=False).first()[PAYER_KEY]
-        with stages.stage("serve and predict over HTTP"), _serving_process(ws) as url:
-            response = httpx.post(f"{url}/v1/predict/{MODEL_NAME}", json={PAYER_KEY: token},
-                                  timeout=30)
-            response.raise_for_status()
-            prediction = response.json()
-        rows = {"source": source_rows, "read": summary.read, "rejected": summary.rejected,
-                "bronze": spark.read.format("delta").load(summary.bronze_table).count(),
-                "gold": gold_df.count(), "training": training_rows,
-                "online_payers": gold_df.where(gold_df.event_timestamp >= end - timedelta(days=30))
-                .select(PAYER_KEY).distinct().count()}
+        with stages.stage("serve and predict over HTTP"):
+            prediction = _predict_over_http(ws, features.latest_payer)
+        bronze_rows = spark.read.format("delta").load(summary.bronze_table).count()
     return {
         "workspace": str(ws.root),
-        "rows": rows,
+        "rows": {"source": source_rows, "read": summary.read, "rejected": summary.rejected,
+                 "bronze": bronze_rows, "gold": features.gold_rows, "training": training_rows,
+                 "online_payers": features.online_payers},
         "rejected_by_rule": summary.rejected_by_rule,
-        "tables": {"bronze": summary.bronze_table, "gold": str(gold),
+        "tables": {"bronze": summary.bronze_table, "gold": str(ws.gold_table(GOLD_TABLE)),
                    "feature_repo": str(ws.feature_repo), "model": str(ws.models / MODEL_NAME)},
         "auc": round(card.holdout_auc, 4),
         "holdout_start": card.holdout_start,
-        "prediction": {k: prediction[k] for k in ("model", "payer_token", "score",
-                                                  "feature_service")},
+        "prediction": prediction,
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -40,6 +40,12 @@ def test_online_features_equal_offline(workspace, latest):
                                 rel_tol=1e-9), name
 
 
+def test_materialized_every_payer_active_in_the_ttl(chain, latest):
+    end = latest["event_timestamp"].max() + timedelta(seconds=1)
+    active = (latest["event_timestamp"] >= end - timedelta(days=30)).sum()
+    assert chain["rows"]["online_payers"] == active > 0
+
+
 def test_model_learned_and_names_its_feature_service(chain, workspace):
     card = ModelCard.load(workspace.models / "upi_fraud")
     assert card.feature_service == FEATURE_SERVICE
