@@ -2,20 +2,30 @@
 
 from anonymize.exceptions import (
     AnonymizeError,
+    DecryptionError,
+    InvalidValue,
     KeyFileError,
+    KeyNotFound,
+    PrincipalShredded,
     UnclassifiedField,
     UnknownIdentifier,
 )
-from anonymize.keys import MASTER_KEY_ENV, KeyStore, LocalKeyStore
+from anonymize.kek import KEK_ENV
+from anonymize.keys import KeyStore, KeyVersion, LocalKeyStore
 from anonymize.tokens import IDENTIFIER_KINDS, Tokenizer, canonical_identifier
 
 __all__ = [
     "IDENTIFIER_KINDS",
-    "MASTER_KEY_ENV",
+    "KEK_ENV",
     "AnonymizeError",
+    "DecryptionError",
+    "InvalidValue",
     "KeyFileError",
+    "KeyNotFound",
     "KeyStore",
+    "KeyVersion",
     "LocalKeyStore",
+    "PrincipalShredded",
     "Tokenizer",
     "UnclassifiedField",
     "UnknownIdentifier",

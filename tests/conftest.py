@@ -14,7 +14,7 @@ from featurestore.spark import build_session
 @pytest.fixture(autouse=True)
 def _no_ambient_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never pick up a developer's master key or key file."""
-    monkeypatch.delenv("NIJTA_MASTER_KEY", raising=False)
+    monkeypatch.delenv("NIJTA_KEK", raising=False)
     monkeypatch.delenv("NIJTA_KEY_FILE", raising=False)
 
 
