@@ -1,0 +1,230 @@
+"""The speed path: nijta's recognizers without Presidio's per-call machinery.
+
+``AnalyzerEngine.analyze`` runs the spaCy pipeline, calls every recognizer, deep-copies the
+results for context enhancement and builds explanation objects: about 2-3 ms per short record.
+:class:`PiiDetector` holds the same recognizer objects but calls their scoring functions
+directly on one :class:`~anonymize.detection.recognizers.Scan` per text (a tokenizer pass, a
+label pass and a name pass, each run once over a chunk of texts joined together), then applies
+the engine's threshold and Presidio's duplicate removal. Its findings equal those of
+``build_analyzer(use_installed_model=False).analyze(...)``, score for score
+(``tests/anonymize/detection/test_equivalence.py`` checks a whole corpus).
+
+Usage::
+
+    detector = PiiDetector()
+    detector.detect("Aadhaar 2341 2341 2346")      # [Finding(8, 22, 'AADHAAR', 1.0)]
+    detector.detect_column(table.column("remarks"))
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+from anonymize.detection.engine import DEFAULT_SCORE_THRESHOLD
+from anonymize.detection.nlp import offline_nlp_engine
+from anonymize.detection.recognizers import NijtaRecognizer, Scan, TokenRecognizer
+from anonymize.detection.recognizers import nijta_recognizers as _nijta_recognizers
+from anonymize.detection.recognizers.base import Hit, Scorer
+from anonymize.findings import Finding
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from presidio_analyzer.nlp_engine import NlpEngine
+
+__all__ = ["BATCH_CHUNK", "PiiDetector"]
+
+BATCH_CHUNK = 256
+"""Texts scanned together: each stage runs over a chunk's texts at once, and only one chunk's
+intermediate scans are held in memory, however long the column."""
+
+_Hit = tuple[int, int, str, float]  # start, end, entity, score
+
+
+def remove_duplicates(hits: list[_Hit]) -> list[_Hit]:
+    """Presidio's ``EntityRecognizer.remove_duplicates`` on plain tuples: drop exact repeats,
+    zero scores, and any hit contained in a hit of the same type with an equal or higher score.
+    """
+    ordered = sorted(set(hits), key=lambda h: (h[2], h[0], h[0] - h[1], -h[3]))
+    kept: list[_Hit] = []
+    for _, same_type in groupby(ordered, key=lambda h: h[2]):
+        active: list[_Hit] = []
+        for hit in same_type:
+            if hit[3] == 0:
+                continue
+            active = [a for a in active if a[1] >= hit[0]]
+            if any(hit[0] >= a[0] and hit[1] <= a[1] and hit[3] <= a[3] for a in active):
+                continue
+            kept.append(hit)
+            active.append(hit)
+    return kept
+
+
+_new_object = object.__new__
+
+
+def _finding(start: int, end: int, entity: str, score: float) -> Finding:
+    """``Finding(start, end, entity, score)``, built without the frozen dataclass's
+    ``__init__`` (which costs twice as much: every record makes several)."""
+    finding = _new_object(Finding)
+    fields = finding.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    fields["type"] = entity
+    fields["score"] = score
+    return finding
+
+
+if hasattr(Finding, "__slots__"):  # pragma: no cover - the fast build needs a __dict__
+    _finding = Finding  # type: ignore[assignment]
+
+
+def _findings(hits: list[_Hit], dedupe: bool) -> list[Finding]:
+    """Sorted findings, after Presidio's duplicate removal when ``dedupe``."""
+    if dedupe:
+        hits = remove_duplicates(hits)
+    hits.sort()
+    return [_finding(*hit) for hit in hits]
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a batch. A batch allocates tens of thousands of
+    small tuples that never form cycles (reference counting frees them); in a process that holds
+    millions of objects (spaCy, Spark, a corpus), each collection they trigger walks all of
+    those, which can halve throughput. The collector is restored, never forced on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _as_text(value: Any) -> str | None:
+    """A column value as text: ``None``/NaN stay missing; integral floats lose their ``.0``."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+    return str(value)
+
+
+class PiiDetector:
+    """Finds PII in text with nijta's recognizers, fast enough for every row of a column.
+
+    Args:
+        score_threshold: findings scoring below it are dropped (as the analyzer does).
+        use_installed_model: also run an installed ``en_core_web_*`` spaCy model's NER for
+            PERSON (much slower); without one, or with ``False``, no model runs.
+    """
+
+    def __init__(
+        self,
+        *,
+        score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+        use_installed_model: bool = True,
+    ) -> None:
+        self.score_threshold = score_threshold
+        dispatch: dict[str, list[tuple[str, Scorer]]] = {}
+        self._finders: list[tuple[str, Callable[[Scan], list[Hit]]]] = []
+        self._spacy: SpacyRecognizer | None = None
+        recognizers = _nijta_recognizers(use_installed_model=use_installed_model)
+        for recognizer in recognizers:
+            if isinstance(recognizer, TokenRecognizer):
+                for kind, scorer in recognizer.SCORERS.items():
+                    dispatch.setdefault(kind, []).append((recognizer.ENTITY, scorer))
+            elif isinstance(recognizer, NijtaRecognizer):
+                self._finders.append((recognizer.ENTITY, recognizer.find))
+            elif isinstance(recognizer, SpacyRecognizer):
+                self._spacy = recognizer
+        self._dispatch = {kind: tuple(scorers) for kind, scorers in dispatch.items()}
+        # One source per entity never yields two overlapping hits of it (tokens are disjoint,
+        # finders return disjoint spans), so Presidio's duplicate removal has nothing to do
+        # unless two sources share an entity (spaCy and the name finder both give PERSON).
+        sources = [r.ENTITY for r in recognizers if isinstance(r, NijtaRecognizer)]
+        self._dedupe = self._spacy is not None or len(sources) != len(set(sources))
+        self._nlp: NlpEngine | None = (
+            offline_nlp_engine(use_installed_model=True) if self._spacy else None
+        )
+
+    def detect(self, text: str) -> list[Finding]:
+        """The findings in ``text``, sorted by (start, end, type)."""
+        return self._detect_many([text], None)[0] if text else []
+
+    def detect_batch(self, texts: Iterable[str | None]) -> list[list[Finding]]:
+        """The findings of each text (``[]`` for ``None``), in input order."""
+        texts = list(texts)
+        present = [text for text in texts if text]
+        found: list[list[Finding]] = []
+        with _cyclic_gc_paused():
+            for i in range(0, len(present), BATCH_CHUNK):
+                chunk = present[i : i + BATCH_CHUNK]
+                artifacts = self._nlp_batch(chunk) if self._spacy is not None else None
+                found.extend(self._detect_many(chunk, artifacts))
+        findings = iter(found)
+        return [next(findings) if text else [] for text in texts]
+
+    def detect_column(
+        self, column: pa.Array | pa.ChunkedArray | pd.Series
+    ) -> list[list[Finding]]:
+        """The findings of each value of an Arrow array or a pandas Series (nulls give ``[]``;
+        numbers are read as their decimal text)."""
+        values = column.to_pylist() if isinstance(column, pa.Array | pa.ChunkedArray) else (
+            column.tolist())
+        return self.detect_batch(_as_text(value) for value in values)
+
+    def _nlp_batch(self, texts: Sequence[str]) -> list[Any]:
+        assert self._nlp is not None
+        return [artifacts for _, artifacts in self._nlp.process_batch(texts, language="en")]
+
+    def _detect_many(
+        self, texts: list[str], nlp_artifacts: list[Any] | None
+    ) -> list[list[Finding]]:
+        """Findings per text. Each stage runs over the whole batch before the next one (the
+        regexes and tables of a stage stay hot in the CPU caches)."""
+        threshold = self.score_threshold
+        scans = Scan.batch(texts)
+        dispatch = self._dispatch
+        hit_lists: list[list[_Hit]] = []
+        for scan in scans:
+            hits = []
+            for token in scan.tokens:
+                scorers = dispatch.get(token[0])
+                if scorers is not None:
+                    for entity, scorer in scorers:
+                        score = scorer(scan, token)
+                        if score and score >= threshold:
+                            hits.append((token[1], token[2], entity, score))
+            hit_lists.append(hits)
+        for entity, find in self._finders:
+            for scan, hits in zip(scans, hit_lists, strict=True):
+                hits.extend((start, end, entity, score) for start, end, score in find(scan)
+                            if score and score >= threshold)
+        if self._spacy is not None:
+            artifacts = nlp_artifacts or [None] * len(texts)
+            for text, hits, nlp in zip(texts, hit_lists, artifacts, strict=True):
+                hits.extend(self._spacy_hits(text, nlp))
+        return [_findings(hits, self._dedupe) for hits in hit_lists]
+
+    def _spacy_hits(self, text: str, nlp_artifacts: Any) -> list[_Hit]:
+        assert self._nlp is not None and self._spacy is not None
+        if nlp_artifacts is None:
+            nlp_artifacts = self._nlp.process_text(text, "en")
+        return [
+            (result.start, result.end, result.entity_type, result.score)
+            for result in self._spacy.analyze(text, ["PERSON"], nlp_artifacts)
+            if result.score >= self.score_threshold
+        ]

@@ -1,0 +1,124 @@
+"""Banking identifiers: IFSC, bank account numbers, card numbers and UPI VPAs.
+
+Account numbers have no common format (9 to 18 digits, bank-specific) and look like every
+other number, so they are reported only under an account label ("a/c", "acct", "khata", ...)
+or in the account slot of a narration. Card numbers must pass Luhn (``stdnum.luhn``) and start
+with a known network prefix, RuPay's included. A VPA is ``local@handle`` where the handle has no
+dot: ``name@oksbi``, ``98xxxxxxxx@paytm``; ``name@gmail.com`` is an e-mail address.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from stdnum import luhn
+
+from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer, digits_of
+from anonymize.detection.recognizers.context import AMOUNT, REFERENCE, decide, word_set
+
+__all__ = [
+    "BankAccountRecognizer",
+    "CardNumberRecognizer",
+    "IfscRecognizer",
+    "UpiVpaRecognizer",
+    "is_card_prefix",
+]
+
+_IFSC = frozenset({"ifsc"})
+_NOTHING = frozenset()
+_ACCOUNT = frozenset({"account"})
+_CARD = frozenset({"card"})
+_CARD_AGAINST = frozenset(
+    {REFERENCE, AMOUNT, "account", "aadhaar", "vid", "phone", "device", "pincode"}
+)
+_VPA = frozenset({"vpa"})
+_TWO_DIGIT_PREFIXES = word_set(
+    "30 34 35 36 37 38 39 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 81 82"
+)
+"""Diners, Amex, JCB, Maestro, Mastercard, Discover and RuPay (60, 65, 81, 82, 508, 353, 356)."""
+
+
+def score_ifsc(scan: Scan, token: Token) -> float | None:
+    """Four letters (the bank), ``0``, six alphanumerics (the branch)."""
+    raw = token.raw
+    if not any(ch.isdigit() for ch in raw[5:]):
+        return None
+    base = 0.85 if raw.isupper() else 0.55
+    return decide(token.label, _IFSC, _NOTHING, base=base)
+
+
+def score_account(scan: Scan, token: Token) -> float | None:
+    """9 to 18 digits under an account label."""
+    return 0.9 if token.label == "account" else None
+
+
+def is_card_prefix(digits: str) -> bool:
+    """Whether ``digits`` starts like a Visa, Mastercard, Amex, Diners, Discover, JCB, Maestro
+    or RuPay card number."""
+    return (
+        digits[0] == "4"
+        or digits[:2] in _TWO_DIGIT_PREFIXES
+        or 2221 <= int(digits[:4]) <= 2720
+    )
+
+
+def score_card(scan: Scan, token: Token) -> float | None:
+    """13 to 19 digits with a network prefix and a valid Luhn check digit."""
+    digits = digits_of(token.raw)
+    if not is_card_prefix(digits):
+        return None
+    base = 0.75 if token.kind[0] == "n" else 0.85  # grouped like a card: more likely one
+    score = decide(token.label, _CARD, _CARD_AGAINST, base=base)
+    return score if score and luhn.is_valid(digits) else None
+
+
+_HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,63}")
+_LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{1,255}")
+
+
+def score_vpa(scan: Scan, token: Token) -> float | None:
+    """``local@handle`` with a dot-free handle."""
+    local, _, handle = token.raw.partition("@")
+    if not _HANDLE.fullmatch(handle) or not _LOCAL.fullmatch(local):
+        return None
+    return decide(token.label, _VPA, _NOTHING, base=0.9)
+
+
+class IfscRecognizer(TokenRecognizer):
+    """IFSC: Indian Financial System Codes of bank branches."""
+
+    ENTITY = "IFSC"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("ifsc",)
+    SCORERS = MappingProxyType({"ifsc": score_ifsc})
+
+
+class BankAccountRecognizer(TokenRecognizer):
+    """BANK_ACCOUNT: account numbers, led by an account label or a narration's account slot."""
+
+    ENTITY = "BANK_ACCOUNT"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("account",)
+    SCORERS = MappingProxyType({f"n{n}": score_account for n in range(9, 19)})
+
+
+class CardNumberRecognizer(TokenRecognizer):
+    """CARD_NUMBER: payment card numbers (Luhn), RuPay included."""
+
+    ENTITY = "CARD_NUMBER"
+    CONTEXT = ("card",)
+    SCORERS = MappingProxyType({
+        **{f"n{n}": score_card for n in range(13, 20)},
+        "g4444": score_card,
+        "g465": score_card,
+    })
+
+
+class UpiVpaRecognizer(TokenRecognizer):
+    """UPI_VPA: UPI virtual payment addresses, mobile-number VPAs included; never an e-mail."""
+
+    ENTITY = "UPI_VPA"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("vpa",)
+    SCORERS = MappingProxyType({"at": score_vpa})

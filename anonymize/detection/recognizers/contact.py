@@ -1,0 +1,184 @@
+"""Contact and device identifiers: mobile numbers, e-mail, PIN codes, IPs, device IDs, locations.
+
+PHONE_IN is an Indian mobile number: ten digits starting 6-9, optionally led by ``+91``, ``91``
+or ``0``, written plain, spaced or dashed; the digits of ``98...@paytm`` belong to the VPA (the
+tokenizer gives them to it). E-mail is a pattern of our own: Presidio's recognizer calls
+``tldextract``, which may fetch the public-suffix list over the network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from types import MappingProxyType
+
+from stdnum import imei
+
+from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer, digits_of
+from anonymize.detection.recognizers.context import AMOUNT, REFERENCE, decide
+
+__all__ = [
+    "DeviceIdRecognizer",
+    "EmailRecognizer",
+    "GeoLocationRecognizer",
+    "IpAddressRecognizer",
+    "PhoneRecognizer",
+    "PincodeRecognizer",
+]
+
+_PHONE = frozenset({"phone"})
+_PHONE_AGAINST = frozenset({REFERENCE, AMOUNT, "account", "card", "pincode", "device"})
+_PREFIXED_PHONE_AGAINST = _PHONE_AGAINST | {"aadhaar"}
+
+
+def score_phone(scan: Scan, token: Token) -> float | None:
+    """A mobile number: ``[+91|91|0]`` and ten digits starting 6-9."""
+    raw = token.raw
+    digits = digits_of(raw)
+    length = len(digits)
+    if (length == 12 and digits[:2] != "91") or (length == 11 and digits[0] != "0"):
+        return None
+    if digits[-10] not in "6789":
+        return None
+    against = _PREFIXED_PHONE_AGAINST if length == 12 else _PHONE_AGAINST
+    base = 0.9 if raw[0] == "+" else 0.75
+    return decide(token.label, _PHONE, against, base=base)
+
+
+class PhoneRecognizer(TokenRecognizer):
+    """PHONE_IN: Indian mobile numbers."""
+
+    ENTITY = "PHONE_IN"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("phone",)
+    SCORERS = MappingProxyType({
+        kind: score_phone for kind in ("n10", "n11", "n12", "g55", "g334", "g433", "g0", "g91",
+                                       "plus")
+    })
+
+
+_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}")
+_EMAIL = frozenset({"email"})
+_NOTHING = frozenset()
+
+
+def score_email(scan: Scan, token: Token) -> float | None:
+    """``local@domain.tld``: a dotted domain ending in an alphabetic top-level label."""
+    local, _, domain = token.raw.partition("@")
+    if not local or not _DOMAIN.fullmatch(domain):
+        return None
+    return decide(token.label, _EMAIL, _NOTHING, base=0.95)
+
+
+class EmailRecognizer(TokenRecognizer):
+    """EMAIL: e-mail addresses, without tldextract or any network access."""
+
+    ENTITY = "EMAIL"
+    CONTEXT = ("email",)
+    SCORERS = MappingProxyType({"at": score_email})
+
+
+_PINCODE = frozenset({"pincode"})
+_PINCODE_AGAINST = frozenset(
+    {REFERENCE, AMOUNT, "account", "phone", "aadhaar", "dob", "device"}
+)
+_PLACE_BEFORE = re.compile(r"[A-Z][A-Za-z]+\.?\s?[,\-]?\s?\Z")
+
+
+def score_pincode(scan: Scan, token: Token) -> float | None:
+    """Six digits, first 1-8: under a PIN label, or right after a place name (``Pune 411001``)."""
+    if token.raw[0] not in "12345678":
+        return None
+    after_place = _PLACE_BEFORE.search(scan.text, max(0, token.start - 24), token.start)
+    return decide(token.label, _PINCODE, _PINCODE_AGAINST, base=0.6 if after_place else None,
+                  confirmed=0.9)
+
+
+class PincodeRecognizer(TokenRecognizer):
+    """PINCODE: six-digit Indian postal codes."""
+
+    ENTITY = "PINCODE"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("pincode",)
+    SCORERS = MappingProxyType({"n6": score_pincode, "g33": score_pincode})
+
+
+_IP = frozenset({"ip"})
+_ONLY_REFERENCE = frozenset({REFERENCE})
+
+
+def score_ip(scan: Scan, token: Token) -> float | None:
+    """A valid IPv4 or IPv6 address (``ipaddress``)."""
+    raw = token.raw
+    if token.kind in ("hexcolon", "lword") and ":" not in raw:
+        return None
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+    return decide(token.label, _IP, _ONLY_REFERENCE, base=0.85)
+
+
+class IpAddressRecognizer(TokenRecognizer):
+    """IP_ADDRESS: IPv4 and IPv6 addresses."""
+
+    ENTITY = "IP_ADDRESS"
+    CONTEXT = ("ip",)
+    SCORERS = MappingProxyType({"ipv4": score_ip, "hexcolon": score_ip, "lword": score_ip})
+
+
+_DEVICE = frozenset({"device"})
+_HEX_ID = re.compile(r"[0-9A-Fa-f]{16}|[0-9A-Fa-f]{32}")
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_MAC = re.compile(r"[0-9A-Fa-f]{2}(?:([:\-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}")
+
+
+def score_device_id(scan: Scan, token: Token) -> float | None:
+    """Device identifiers: UUIDs, MAC addresses, 16/32-hex IDs and IMEIs (``stdnum.imei``)."""
+    raw = token.raw
+    kind = token.kind
+    if kind == "uuid" or (kind == "lword" and _UUID.fullmatch(raw)):
+        base = 0.6
+    elif kind == "mac" or (kind == "lword" and _MAC.fullmatch(raw)):
+        base = 0.85
+    elif kind == "n15":
+        if token.label != "device" or not imei.is_valid(raw):
+            return None
+        base = None
+    elif _HEX_ID.fullmatch(raw):
+        base = None
+    else:
+        return None
+    return decide(token.label, _DEVICE, _ONLY_REFERENCE, base=base, confirmed=0.95)
+
+
+class DeviceIdRecognizer(TokenRecognizer):
+    """DEVICE_ID: device identifiers from app telemetry."""
+
+    ENTITY = "DEVICE_ID"
+    CONTEXT = ("device",)
+    SCORERS = MappingProxyType(
+        {kind: score_device_id for kind in ("uuid", "mac", "lword", "dword", "n15")}
+    )
+
+
+_GEO = frozenset({"geo"})
+_GEO_AGAINST = frozenset({REFERENCE, AMOUNT})
+_COORDINATE = re.compile(r"-?\d{1,3}\.\d+")
+
+
+def score_geo(scan: Scan, token: Token) -> float | None:
+    """A latitude, longitude pair with four or more decimals; a lone coordinate needs a label."""
+    values = [float(v) for v in _COORDINATE.findall(token.raw)]
+    if abs(values[0]) > 90 or (len(values) > 1 and abs(values[1]) > 180):
+        return None
+    base = 0.85 if len(values) > 1 else None
+    return decide(token.label, _GEO, _GEO_AGAINST, base=base)
+
+
+class GeoLocationRecognizer(TokenRecognizer):
+    """GEO_LOCATION: latitude/longitude coordinates."""
+
+    ENTITY = "GEO_LOCATION"
+    CONTEXT = ("geo",)
+    SCORERS = MappingProxyType({"geo": score_geo, "decimal": score_geo})

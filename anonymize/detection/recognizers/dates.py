@@ -1,0 +1,36 @@
+"""Dates of birth: a date is personal data when a label says it is a birth date.
+
+Statements are full of dates (value dates, transaction dates); only the one labelled "DOB",
+"date of birth", "born on", "janm tithi", ... identifies a person.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer
+
+__all__ = ["DateOfBirthRecognizer"]
+
+_CONFIRMED = 0.9
+_YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})(?!\d)")
+
+
+def score_date_of_birth(scan: Scan, token: Token) -> float | None:
+    """A date under a birth-date label, with a plausible year."""
+    if token.label != "dob":  # statements are full of dates; only labelled ones are births
+        return None
+    years = _YEAR.findall(token.raw)
+    year = next((y for y in years if len(y) == 4), years[-1] if years else "")
+    if len(year) == 4 and not 1900 <= int(year) <= 2030:
+        return None
+    return _CONFIRMED
+
+
+class DateOfBirthRecognizer(TokenRecognizer):
+    """DATE_OF_BIRTH: dates labelled as birth dates."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    CONTEXT = ("dob",)
+    SCORERS = MappingProxyType({"date": score_date_of_birth})

@@ -1,0 +1,51 @@
+"""Texts joined by NUL characters, so that one regex pass serves a whole batch.
+
+Each regex pass has a fixed cost per call and runs faster while its compiled program stays in the
+CPU caches, so the scan stages (tokens, labels, names) each run once over a chunk of texts joined
+by :data:`SEPARATOR`. No pattern matches a NUL, and to every look-around a NUL reads like the
+start or end of a text, so a match never crosses texts and is the same as in the text alone.
+
+Usage::
+
+    joined, starts = join(texts)
+    cursor = Cursor(starts)
+    for match in pattern.finditer(joined):
+        if match.start() >= cursor.bound:
+            i = cursor.seek(match.start())      # the text holding the match starts at starts[i]
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+__all__ = ["SEPARATOR", "Cursor", "join"]
+
+SEPARATOR = "\0"
+"""Between two joined texts (a text holding one is scanned on its own)."""
+_NOWHERE = 1 << 62
+
+
+def join(texts: list[str]) -> tuple[str, list[int]]:
+    """The texts joined by :data:`SEPARATOR`, and where each one starts."""
+    starts, position = [], 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + 1
+    return SEPARATOR.join(texts), starts
+
+
+class Cursor:
+    """Which joined text a position falls in, for matches visited in order."""
+
+    __slots__ = ("bound", "starts")
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+        self.bound = starts[1] if len(starts) > 1 else _NOWHERE
+        """Where the current text ends: positions below it are in the current text."""
+
+    def seek(self, position: int) -> int:
+        """The index of the text holding ``position``, which becomes the current text."""
+        i = bisect_right(self.starts, position) - 1
+        self.bound = self.starts[i + 1] if i + 1 < len(self.starts) else _NOWHERE
+        return i

@@ -1,0 +1,137 @@
+"""Indian first names and surnames, derived at import from Faker's ``en_IN`` provider data.
+
+Without a downloaded NER model, a capitalised word is a name when a list says so. Faker ships
+the lists inside the installed package (no download, no personal data: they are common given
+names and surnames). Words that are also fintech or everyday words ("Bank", "Date") are kept
+out, and cities and states from Faker's address data that no list holds are stop words.
+
+Usage::
+
+    is_first_name("Aarav"), is_surname("SHARMA"), is_name_word("kumar")
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+
+from faker.providers.address.en_IN import Provider as _Address
+from faker.providers.person.en_IN import Provider as _Person
+
+from anonymize.detection.recognizers.context import trie_regex, word_set
+from anonymize.detection.recognizers.joined import Cursor
+
+__all__ = [
+    "FIRST_NAMES",
+    "NOT_NAMES",
+    "SPELLINGS",
+    "SURNAMES",
+    "find_known_names",
+    "find_known_names_joined",
+    "is_first_name",
+    "is_name_word",
+    "is_stop_word",
+    "is_surname",
+]
+
+NOT_NAMES = word_set(
+    """
+    date zila street ganj road path marg chowk circle lane colony layout sector block
+    society apartments enclave vihar bank upi neft imps rtgs atm pos pan aadhaar aadhar ifsc gst
+    gstin kyc otp pin emi loan
+    account payment paid pay payee payer transfer sent received refund credit debit card cash
+    rent salary bill dear sir madam hi hello thanks thank regards team customer support
+    india indian mr mrs ms dr shri smt sri via from to the and for with your our this that
+    please kindly note mobile phone email address name dob ref txn order id number today
+    tomorrow yesterday ok yes no sent received pending failed success successful done
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    state national union central federal city
+    ltd limited pvt private services store shop mart enterprises traders company
+    google amazon flipkart swiggy zomato paytm phonepe gpay bhim jio airtel vodafone tata
+    reliance irctc myntra dmart apollo
+    """
+)
+"""Lower-case words never taken as a name, even when a name list holds them."""
+
+
+def _places() -> frozenset[str]:
+    words: set[str] = set()
+    for place in (*_Address.cities, *_Address.states):
+        words.update(place.lower().split())
+    return frozenset(words)
+
+
+_PLACES = _places()
+
+
+def _clean(names: tuple[str, ...] | list[str]) -> frozenset[str]:
+    return frozenset(lowered for name in names if (lowered := name.lower()) not in NOT_NAMES)
+
+
+FIRST_NAMES = _clean([*_Person.first_names_male, *_Person.first_names_female])
+"""Lower-case given names."""
+SURNAMES = _clean(_Person.last_names)
+"""Lower-case surnames."""
+_ALL = FIRST_NAMES | SURNAMES
+SPELLINGS = frozenset(
+    name for name in (*_Person.first_names_male, *_Person.first_names_female, *_Person.last_names)
+    if name.lower() in _ALL
+)
+"""The names as Faker spells them (``D’Alia``), for patterns that need the case."""
+
+
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` (any case) is a known given name."""
+    return word.lower() in FIRST_NAMES
+
+
+def is_surname(word: str) -> bool:
+    """Whether ``word`` (any case) is a known surname."""
+    return word.lower() in SURNAMES
+
+
+def is_name_word(word: str) -> bool:
+    """Whether ``word`` (any case) is a known given name or surname."""
+    return word.lower() in _ALL
+
+
+def is_stop_word(word: str) -> bool:
+    """Whether ``word`` (any case) is never part of a name (places, fintech and common words)."""
+    lowered = word.lower()
+    return lowered in NOT_NAMES or (lowered in _PLACES and lowered not in _ALL)
+
+
+def _known_names_regex() -> re.Pattern[str]:
+    # One alternative per initial, each starting with that literal letter, so the regex engine
+    # only stops at capital letters; the rest of the name is a trie in lower or upper case.
+    alternatives = []
+    for initial, group in groupby(sorted(SPELLINGS), key=lambda name: name[0]):
+        rests = {name[1:] for name in group}
+        tails = trie_regex(rests | {rest.upper() for rest in rests})
+        alternatives.append(f"{re.escape(initial)}(?<![A-Za-z]{re.escape(initial)}){tails}")
+    return re.compile("(?:" + "|".join(alternatives) + ")(?![A-Za-z'’])")
+
+
+_KNOWN = _known_names_regex()
+
+
+def find_known_names(text: str) -> list[tuple[int, int]]:
+    """Spans of the known names in ``text`` written in Title or UPPER case (``Aarav``,
+    ``SHARMA``), in order."""
+    return find_known_names_joined(text, [0])[0]
+
+
+def find_known_names_joined(joined: str, starts: list[int]) -> list[list[tuple[int, int]]]:
+    """:func:`find_known_names` of each text of a batch joined by :func:`.joined.join`
+    (``starts``: the texts' offsets), in one regex pass."""
+    per_text: list[list[tuple[int, int]]] = [[] for _ in starts]
+    spans, base = per_text[0], 0
+    cursor = Cursor(starts)
+    for match in _KNOWN.finditer(joined):
+        start, end = match.span()
+        if start >= cursor.bound:
+            i = cursor.seek(start)
+            spans, base = per_text[i], starts[i]
+        spans.append((start - base, end - base))
+    return per_text

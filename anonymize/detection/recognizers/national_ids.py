@@ -1,0 +1,192 @@
+"""Government identifiers: Aadhaar, Aadhaar VID, PAN, GSTIN, voter ID (EPIC), passport, DL.
+
+Checksums and component rules come only from python-stdnum (``stdnum.in_``): Verhoeff for
+Aadhaar and VID, the holder-type letter for PAN, state code + embedded PAN + mod-36 check for
+GSTIN, Luhn over the serial for EPIC. Formats without a published check (passport, driving
+licence) lean on context and on state codes and years.
+
+Context can rule a valid number out: about 1 in 10 random 12-digit numbers pass Verhoeff, so a
+UPI RRN, a UTR or an account number would otherwise be reported as an Aadhaar.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from stdnum import luhn
+from stdnum.in_ import aadhaar, epic, gstin, pan, vid
+
+from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer, digits_of
+from anonymize.detection.recognizers.context import AMOUNT, REFERENCE, decide, word_set
+from anonymize.detection.recognizers.shapes import STATE_CODES
+
+__all__ = [
+    "AadhaarRecognizer",
+    "AadhaarVidRecognizer",
+    "DrivingLicenceRecognizer",
+    "GstinRecognizer",
+    "PanRecognizer",
+    "PassportRecognizer",
+    "VoterIdRecognizer",
+]
+
+_NUMBER_AGAINST = frozenset({REFERENCE, AMOUNT, "account", "card", "phone", "device", "pincode"})
+"""Labels under which a long number is something else."""
+_AADHAAR = frozenset({"aadhaar"})
+_VID = frozenset({"vid"})
+_VID_AGAINST = _NUMBER_AGAINST | _AADHAAR
+_ONLY_REFERENCE = frozenset({REFERENCE})
+_NOTHING = frozenset()
+_PAN = frozenset({"pan"})
+_GSTIN = frozenset({"gstin"})
+_VOTER = frozenset({"voter"})
+_VOTER_AGAINST = frozenset({REFERENCE, AMOUNT, "account"})
+_PASSPORT = frozenset({"passport"})
+_DL_LABEL = frozenset({"dl"})
+
+
+def score_aadhaar(scan: Scan, token: Token) -> float | None:
+    """12 digits, plain or 4-4-4, valid per ``stdnum.in_.aadhaar`` (Verhoeff, no palindrome)."""
+    digits = digits_of(token.raw)
+    label = token.label
+    # "91" + a mobile number is a phone unless a label says Aadhaar.
+    base = None if digits[:2] == "91" and digits[2] in "6789" else 0.85
+    score = decide(label, _AADHAAR, _NUMBER_AGAINST, base=base)
+    return score if score and aadhaar.is_valid(digits) else None
+
+
+def score_vid(scan: Scan, token: Token) -> float | None:
+    """16 digits, plain or 4-4-4-4 (``g4444`` also holds 19-digit cards), valid per
+    ``stdnum.in_.vid``; without a VID label, a card number if it also passes Luhn with a card
+    prefix."""
+    digits = digits_of(token.raw)
+    if len(digits) != 16:
+        return None
+    label = token.label
+    score = decide(label, _VID, _VID_AGAINST, base=0.6)
+    if not score or not vid.is_valid(digits):
+        return None
+    if label is None and luhn.is_valid(digits) and digits[0] in "3456":
+        return None
+    return score
+
+
+class AadhaarRecognizer(TokenRecognizer):
+    """AADHAAR: 12-digit Aadhaar numbers (plain, spaced or dashed)."""
+
+    ENTITY = "AADHAAR"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("aadhaar",)
+    SCORERS = MappingProxyType({"n12": score_aadhaar, "g444": score_aadhaar})
+
+
+class AadhaarVidRecognizer(TokenRecognizer):
+    """AADHAAR_VID: 16-digit Aadhaar virtual IDs."""
+
+    ENTITY = "AADHAAR_VID"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("vid",)
+    SCORERS = MappingProxyType({"n16": score_vid, "g4444": score_vid})
+
+
+def _case_base(raw: str, upper: float, other: float) -> float:
+    return upper if raw.isupper() else other
+
+
+def score_pan(scan: Scan, token: Token) -> float | None:
+    """``AAAPA9999A`` with a valid holder-type letter and serial (``stdnum.in_.pan``)."""
+    raw = token.raw
+    base = _case_base(raw, 0.85, 0.6)
+    score = decide(token.label, _PAN, _ONLY_REFERENCE, base=base)
+    return score if score and pan.is_valid(raw) else None
+
+
+def score_gstin(scan: Scan, token: Token) -> float | None:
+    """15-character GSTIN: state code, embedded PAN, mod-36 check (``stdnum.in_.gstin``)."""
+    raw = token.raw
+    if not gstin.is_valid(raw):
+        return None
+    return decide(token.label, _GSTIN, _NOTHING, base=0.95)
+
+
+_NOT_EPIC_PREFIXES = word_set(
+    "TXN REF ORD INV UTR TKT RRN SRN CRN REQ PNR AWB BIL EMI LAN CIF MID TID ACK APP CUS USR "
+    "UID PAY UPI IMP NEF RTG OTP SMS TRN TRX SRV INC CAS CMP DOC BKG SHP CHQ POL CLM"
+)
+
+
+def score_voter_id(scan: Scan, token: Token) -> float | None:
+    """EPIC: three letters and seven digits, Luhn over the digits (``stdnum.in_.epic``)."""
+    raw = token.raw
+    label = token.label
+    base = None if raw[:3].upper() in _NOT_EPIC_PREFIXES else _case_base(raw, 0.7, 0.4)
+    score = decide(label, _VOTER, _VOTER_AGAINST, base=base)
+    return score if score and epic.is_valid(raw) else None
+
+
+def score_passport(scan: Scan, token: Token) -> float | None:
+    """A letter and seven digits (no published check): needs a passport label to pass 0.5."""
+    raw = token.raw
+    if raw[1] == "0" or raw[0].upper() in "QXZ":
+        return None
+    base = _case_base(raw, 0.4, 0.2)
+    return decide(token.label, _PASSPORT, _ONLY_REFERENCE, base=base)
+
+
+_DL = re.compile(r"([A-Za-z]{2})[ \-]?(\d{1,2})[ \-]?((?:19|20)\d{2})[ \-]?(\d{7})")
+
+
+def score_driving_licence(scan: Scan, token: Token) -> float | None:
+    """State code, RTO code, year of issue, serial: ``MH12 20110012345``."""
+    match = _DL.fullmatch(token.raw)
+    if not match or match.group(1).upper() not in STATE_CODES:
+        return None
+    if int(match.group(2)) == 0 or not 1950 <= int(match.group(3)) <= 2035:
+        return None
+    return decide(token.label, _DL_LABEL, _ONLY_REFERENCE, base=0.85)
+
+
+class PanRecognizer(TokenRecognizer):
+    """PAN: Permanent Account Numbers."""
+
+    ENTITY = "PAN"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("pan",)
+    SCORERS = MappingProxyType({"pan": score_pan})
+
+
+class GstinRecognizer(TokenRecognizer):
+    """GSTIN: GST identification numbers."""
+
+    ENTITY = "GSTIN"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("gstin",)
+    SCORERS = MappingProxyType({"gstin": score_gstin})
+
+
+class VoterIdRecognizer(TokenRecognizer):
+    """VOTER_ID: Electoral Photo Identity Card (EPIC) numbers."""
+
+    ENTITY = "VOTER_ID"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("voter",)
+    SCORERS = MappingProxyType({"epic": score_voter_id})
+
+
+class PassportRecognizer(TokenRecognizer):
+    """PASSPORT_IN: Indian passport numbers."""
+
+    ENTITY = "PASSPORT_IN"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("passport",)
+    SCORERS = MappingProxyType({"passport": score_passport})
+
+
+class DrivingLicenceRecognizer(TokenRecognizer):
+    """DRIVING_LICENCE_IN: 15-character driving licence numbers."""
+
+    ENTITY = "DRIVING_LICENCE_IN"
+    COUNTRY_CODE = "in"
+    CONTEXT = ("dl",)
+    SCORERS = MappingProxyType({"dl": score_driving_licence, "dl_sp": score_driving_licence})

@@ -1,0 +1,80 @@
+"""The shared scan: tokenization precedence, context labels, and batch == one text at a time."""
+
+import pytest
+
+from anonymize.detection.recognizers import Scan
+from anonymize.detection.recognizers.context import find_labels
+from anonymize.detection.recognizers.shapes import tokenize
+
+
+def _kinds(text):
+    return [(kind, text[start:end]) for kind, start, end, _ in tokenize(text)]
+
+
+def test_a_vpa_claims_its_digits_before_any_number_shape():
+    assert _kinds("pay 9876543210@ybl") == [("at", "9876543210@ybl")]
+
+
+def test_letter_led_identifiers_start_at_their_letters():
+    text = "PAN ACUPA7085R IFSC SBIN0001234 EPIC WKH1186253 passport J8369854"
+    assert _kinds(text) == [("pan", "ACUPA7085R"), ("ifsc", "SBIN0001234"),
+                            ("epic", "WKH1186253"), ("passport", "J8369854")]
+
+
+def test_number_kinds_carry_their_length_or_grouping():
+    text = "234123412346, 2341 2341 2346, 98765 43210, +91 98765 43210, 560001"
+    assert [k for k, _ in _kinds(text)] == ["n12", "g444", "g55", "plus", "n6"]
+
+
+@pytest.mark.parametrize("text", [
+    "Rs 1,50,000.00", "12.50", "602931******2200", "order #12", "10:30",
+])
+def test_amounts_decimals_and_masks_are_not_identifier_tokens(text):
+    assert [k for k, _ in _kinds(text) if k[0] in "ng"] == []
+
+
+def test_nearest_label_describes_a_value():
+    text = "Aadhaar: 2341 2341 2346, UPI Ref 412345678901"
+    labels = find_labels(text.lower())
+    assert labels.before(text.index("2341")) == "aadhaar"
+    assert labels.before(text.index("4123")) == "reference"
+
+
+def test_a_label_does_not_reach_past_the_previous_value():
+    scan = Scan("Aadhaar 2341 2341 2346 and 2341 2341 2346")
+    assert [t.label for t in scan.tokens] == ["aadhaar", None]
+
+
+def test_amount_labels_only_describe_the_number_right_after_them():
+    scan = Scan("Rs 500 for 9876543210")
+    assert [t.label for t in scan.tokens] == [None]  # 500 is too short to be a token
+    assert Scan("Rs 9876543210").tokens[0].label == "amount"
+
+
+def test_hinglish_labels():
+    labels = find_labels("mera khata number hai, aadhar card, janam tithi, upi id")
+    text = "mera khata number hai, aadhar card, janam tithi, upi id"
+    assert labels.before(text.index(", aadhar")) == "account"
+    assert labels.before(len(text)) == "vpa"
+
+
+def test_narration_slots_label_their_numbers():
+    scan = Scan("UPI/DR/412345678901/RAMESH KUMAR/SBIN/ramesh@oksbi/rent")
+    assert scan.tokens[0].label == "reference"
+
+
+def test_batch_scan_equals_scans_of_single_texts():
+    texts = [
+        "Aadhaar 2341 2341 2346", "", "UPI/DR/412345678901/ASHA RAO/SBIN/asha@oksbi/rent",
+        "12", "Dear Aarav Sharma, a/c 12345678901", "mobile 9876543210\nPAN ACUPA7085R",
+    ]
+    for batched, text in zip(Scan.batch(texts), texts, strict=True):
+        single = Scan(text)
+        assert batched.tokens == single.tokens
+        assert batched.names == single.names
+        assert batched.narrations == single.narrations
+
+
+def test_texts_with_nul_characters_are_scanned_one_by_one():
+    texts = ["a\0Aadhaar 2341 2341 2346", "PAN ACUPA7085R"]
+    assert [s.tokens for s in Scan.batch(texts)] == [Scan(t).tokens for t in texts]
