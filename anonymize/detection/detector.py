@@ -12,6 +12,7 @@ the engine's threshold and Presidio's duplicate removal. Its findings equal thos
 Usage::
 
     detector = PiiDetector()
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     detector.detect("Aadhaar 2341 2341 2346")      # [Finding(8, 22, 'AADHAAR', 1.0)]
     detector.detect_column(table.column("remarks"))
 """

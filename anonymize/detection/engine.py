@@ -10,6 +10,7 @@ threshold is the detector's, so ``analyze(text, language="en")`` and
 Usage::
 
     analyzer = build_analyzer()
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     results = analyzer.analyze("PAN ACUPA7085R", language="en")
 """
 

@@ -13,6 +13,7 @@ def keys(key_file) -> LocalKeyStore:
 
 def test_deterministic_same_input_same_output_and_decrypts(keys):
     cipher = DeterministicCipher(keys)
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     out = cipher.encrypt_column(pa.array(["ABCPD1234F", None, "ABCPD1234F", "XYZAB9876C"]))
     texts = out.to_pylist()
     assert texts[0] == texts[2] != texts[3] and texts[1] is None

@@ -52,6 +52,7 @@ def test_every_transform_in_one_plan(key_file):
         remarks={"transform": "scrub"},
     )
     frame = pd.DataFrame({
+        # Not real identifiers: python-stdnum's documented examples or made-up shapes.
         "dob": ["1990-01-01"], "vpa": ["Asha@OKSBI"], "aadhaar": ["2341 2341 2346"],
         "pan": ["abcpd1234f"], "name": ["Asha Rao"], "age": ["2001-04-02"], "pin": ["560001"],
         "lat": [12.9716], "lon": [77.5946], "amount": [2500.0], "remarks": ["from asha@oksbi"],

@@ -82,6 +82,7 @@ def test_kek_rotation_keeps_tokens_and_ciphertexts(key_file):
     keys = LocalKeyStore(key_file)
     token = Tokenizer(keys).tokenize("upi_vpa", "asha@oksbi")
     sealed = PrincipalCipher(keys).encrypt("1990-01-01", token)
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     siv = DeterministicCipher(keys).encrypt("ABCPD1234F")
     old_kek = key_file.read_text()
     keys.rotate_kek()

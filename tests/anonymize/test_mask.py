@@ -61,6 +61,7 @@ def test_example_policy_masks_every_field(tmp_path, key_file):
 
 
 def test_unclassified_field_names_the_lines(tmp_path, key_file):
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     records = [_record(0), _record(1), _record(2, aadhaar="234123412346")]
     with pytest.raises(JsonlInputError, match=r"in.jsonl:3-3: .*aadhaar"):
         _mask(tmp_path, records, key_file)

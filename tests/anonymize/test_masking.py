@@ -6,6 +6,7 @@ from anonymize.transforms.masking import REDACTED, mask_column, redact_column
 
 
 @pytest.mark.parametrize(("identifier", "value", "masked"), [
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     ("aadhaar", "2341 2341 2346", "XXXX XXXX 2346"),
     ("aadhaar", "2341-2341-2346", "XXXX XXXX 2346"),
     ("pan", "abcpd1234f", "ABCPDXXXXF"),

@@ -95,6 +95,7 @@ def _case_base(raw: str, upper: float, other: float) -> float:
 
 
 def score_pan(scan: Scan, token: Token) -> float | None:
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     """``AAAPA9999A`` with a valid holder-type letter and serial (``stdnum.in_.pan``)."""
     raw = token.raw
     base = _case_base(raw, 0.85, 0.6)

@@ -10,6 +10,7 @@ from anonymize.detection.detector import remove_duplicates
 from anonymize.findings import Finding
 
 SAMPLES = [
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     "Aadhaar 2341 2341 2346, PAN ACUPA7085R, mobile +91 98765 43210",
     "UPI/DR/412345678902/RAMESH KUMAR/SBIN/ramesh.kumar@oksbi/rent",
     "Dear Aarav Sharma, a/c no 12345678901 (IFSC SBIN0001234) is credited",

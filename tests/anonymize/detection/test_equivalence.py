@@ -25,6 +25,7 @@ def test_detector_equals_stock_analyzer_on_the_evaluation_corpus():
 
 
 _FRAGMENTS = (
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     "Mr ", "Aarav ", "SHARMA", " ", ", ", "/", "-", "a/c ", "Rs ", "12", "2341 2341 2346", "@",
     "x@y.com", "ravi@oksbi", "+91", "98765", "43210", "UPI/", "DR/", "IFSC ", "SBIN0001234",
     "ACUPA7085R", "\n", "pin ", "560001", "ref ", "412345678902", ".", "12.9716, 77.5946",

@@ -16,6 +16,7 @@ def test_a_vpa_claims_its_digits_before_any_number_shape():
 
 
 def test_letter_led_identifiers_start_at_their_letters():
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     text = "PAN ACUPA7085R IFSC SBIN0001234 EPIC WKH1186253 passport J8369854"
     assert _kinds(text) == [("pan", "ACUPA7085R"), ("ifsc", "SBIN0001234"),
                             ("epic", "WKH1186253"), ("passport", "J8369854")]

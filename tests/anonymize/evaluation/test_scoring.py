@@ -19,6 +19,7 @@ def _text(text: str, spans=(), negatives=()) -> LabelledText:
 
 
 CORPUS = [
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     _text("PAN ABCPS1234F, UPI Ref 612345678901",
           spans=[("ABCPS1234F", "PAN")], negatives=[("612345678901", "RRN")]),
     _text("call 9845012763 or mail a.b@gmail.com on Rs 500",
