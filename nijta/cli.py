@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -34,11 +34,8 @@ def demo(
 
     settings = DemoSettings(customers=customers, transactions=transactions, days=days,
                             nproc=nproc)
-    try:
+    with _exit_on_error("demo"):
         result = run_demo(workspace, settings)
-    except NijtaError as exc:
-        typer.echo(f"nijta demo failed: {exc}", err=True)
-        raise typer.Exit(1) from None
     typer.echo(json.dumps(result))
 
 
@@ -59,22 +56,29 @@ def serve(
 
 
 @contextmanager
-def _byte_progress(path: Path, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar over the bytes of ``path``, drawn only when stderr is a terminal."""
-    console = Console(stderr=True)
-    with Progress(label, BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console,
-                  disable=not console.is_terminal) as progress:
-        task = progress.add_task(label, total=path.stat().st_size)
-        yield lambda done: progress.update(task, completed=done)
+def _exit_on_error(command: str) -> Iterator[None]:
+    """nijta's own errors end the command with their message and exit status 1, no traceback."""
+    try:
+        yield
+    except NijtaError as exc:
+        typer.echo(f"nijta {command} failed: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    with path.open("w", encoding="utf-8") as out:
-        yield out
+def _stream(source: Path, target: Path | None,
+            label: str) -> Iterator[tuple[TextIO, Callable[[int], None]]]:
+    """The output (a file, or stdout) and a progress callback over the bytes of ``source``;
+    the bar is drawn only when stderr is a terminal."""
+    console = Console(stderr=True)
+    with ExitStack() as stack:
+        out = sys.stdout if target is None else stack.enter_context(
+            target.open("w", encoding="utf-8"))
+        progress = stack.enter_context(Progress(
+            label, BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console,
+            disable=not console.is_terminal))
+        task = progress.add_task(label, total=source.stat().st_size)
+        yield out, lambda done: progress.update(task, completed=done)
 
 
 @app.command()
@@ -90,13 +94,9 @@ def scan(
     from anonymize.scan import scan_jsonl
 
     detector = PiiDetector()
-    try:
-        with _output(output) as out, _byte_progress(input, "scan") as on_progress:
-            summary = scan_jsonl(input, out, text_field=text_field, detector=detector,
-                                 on_progress=on_progress)
-    except NijtaError as exc:
-        typer.echo(f"nijta scan failed: {exc}", err=True)
-        raise typer.Exit(1) from None
+    with _exit_on_error("scan"), _stream(input, output, "scan") as (out, on_progress):
+        summary = scan_jsonl(input, out, text_field=text_field, detector=detector,
+                             on_progress=on_progress)
     typer.echo(f"scanned {summary.records:,} records: {summary.findings:,} findings "
                f"{json.dumps(summary.by_type, sort_keys=True)}; "
                f"{len(summary.blank_lines)} blank lines skipped", err=True)
@@ -119,15 +119,12 @@ def mask(
     from nijta.configuration import Workspace, load_yaml_model
     from policies.field_plan import FieldPlan
 
-    try:
+    with _exit_on_error("mask"):
         plan = load_yaml_model(policy, FieldPlan)
         tokenizer = Tokenizer(LocalKeyStore(Workspace(workspace).key_file))
-        with _output(output) as out, _byte_progress(input, "mask") as on_progress:
+        with _stream(input, output, "mask") as (out, on_progress):
             summary = mask_jsonl(input, out, plan=plan, tokenizer=tokenizer,
                                  on_progress=on_progress)
-    except NijtaError as exc:
-        typer.echo(f"nijta mask failed: {exc}", err=True)
-        raise typer.Exit(1) from None
     typer.echo(f"masked {summary.records:,} records; {len(summary.blank_lines)} blank lines "
                "skipped", err=True)
 
