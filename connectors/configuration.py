@@ -7,14 +7,16 @@ typed as ``SecretStr`` so they never print. Example: ``connectors/examples/upi_s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from nijta.configuration import load_yaml_model
 from policies.field_plan import FieldPlan
 
-__all__ = ["ConnectorConfig", "SinkConfig", "UpiSandboxSource", "load_connector_config"]
+__all__ = [
+    "ConnectorConfig", "SinkConfig", "SourceConfig", "UpiSandboxSource", "load_connector_config",
+]
 
 _NAME = r"^[a-z][a-z0-9_]{0,62}$"
 
@@ -37,6 +39,14 @@ class UpiSandboxSource(BaseModel):
     """Tries per page on timeouts, 429 and 5xx, with exponential backoff and jitter."""
 
 
+# Every source type, told apart by its ``type`` key. Each connector subpackage defines its own
+# source model in ``connectors/<source>/configuration.py``; list it here.
+SourceConfig = Annotated[
+    UpiSandboxSource,
+    Field(discriminator="type"),
+]
+
+
 class SinkConfig(BaseModel):
     """Where the connector's records land."""
 
@@ -53,7 +63,7 @@ class ConnectorConfig(BaseModel):
 
     name: str = Field(pattern=_NAME)
     """Connector id; also the Delta ``txnAppId`` of its commits."""
-    source: UpiSandboxSource
+    source: SourceConfig
     purpose: str = Field(pattern=_NAME)
     """The purpose the data is processed for (DPDP)."""
     classification: FieldPlan

@@ -63,11 +63,24 @@ def load_yaml_model(path: Path, model: type[Model]) -> Model:
     try:
         return model.model_validate(resolve_env_references(raw, source=path))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
-            for err in exc.errors(include_input=False)
-        )
+        problems = "; ".join(f"{_key_path(raw, err['loc'])}: {err['msg']}"
+                             for err in exc.errors(include_input=False))
         raise ConfigError(f"{path}: {problems}") from None
+
+
+def _key_path(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """The YAML key path of an error; drops the tag pydantic adds for a discriminated union
+    (``source.upi_sandbox.page_size`` is ``source.page_size`` in the file)."""
+    keys, node = [], raw
+    for part in loc:
+        if isinstance(node, dict) and part not in node and node.get("type") == part:
+            continue
+        keys.append(str(part))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(keys) or "<root>"
 
 
 @dataclass(frozen=True)
