@@ -6,25 +6,65 @@ typed as ``SecretStr`` so they never print. Example: ``connectors/examples/upi_s
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from nijta.configuration import load_yaml_model
 from policies.field_plan import FieldPlan
 
 __all__ = [
-    "ConnectorConfig", "SinkConfig", "SourceConfig", "UpiSandboxSource", "load_connector_config",
+    "ConnectorConfig", "CreationTimeIncrement", "HttpSourceSettings", "SinkConfig", "SourceConfig",
+    "UpiCsvSource", "UpiSandboxSource", "load_connector_config",
 ]
 
 _NAME = r"^[a-z][a-z0-9_]{0,62}$"
 
 
-class UpiSandboxSource(BaseModel):
-    """A PSP-style paged JSON API of UPI transactions (the local sandbox speaks it)."""
+class HttpSourceSettings(BaseModel):
+    """How a connector talks HTTP to its source (see :class:`connectors.http.SourceHttpClient`);
+    mix into any HTTP source model."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timeout_s: float = Field(default=10.0, gt=0)
+    """Per-request timeout."""
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    """Tries per request on timeouts, 429 and 5xx, with exponential backoff and jitter."""
+    rate_limit_per_s: float | None = Field(default=None, gt=0)
+    """Average requests per second at most (token bucket); unset: no limit."""
+    backoff_base_s: float = Field(default=0.25, ge=0)
+    """Backoff ceiling after the first failure; doubles per attempt, up to ``backoff_cap_s``."""
+    backoff_cap_s: float = Field(default=8.0, ge=0)
+    """Largest backoff between two attempts (a ``Retry-After`` header wins over it)."""
+
+
+class CreationTimeIncrement(BaseModel):
+    """Incremental reading by record creation time, with a late-arrival window."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    late_arrival_window_s: int = Field(default=3600, ge=0, le=7 * 86_400)
+    """Each run re-reads records created this long before the newest one read so far, so a
+    record that shows up at most this late is still picked up (exactly once: ids seen inside
+    the window are kept in the cursor)."""
+    created_from: datetime | None = None
+    """Where the very first run starts (aware ISO 8601 time); unset: everything the source
+    holds."""
+
+    @field_validator("created_from")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give a time zone, e.g. 2026-08-01T00:00:00+05:30")
+        return value
+
+
+class UpiSandboxSource(HttpSourceSettings, CreationTimeIncrement):
+    """A PSP's paged JSON API of UPI transactions (the local sandbox speaks it): the
+    issuer-switch export at ``/v1/switch/transactions``, the demo feed at ``/v1/transactions``."""
 
     type: Literal["upi_sandbox"]
     base_url: str = Field(pattern=r"^https?://")
@@ -33,16 +73,34 @@ class UpiSandboxSource(BaseModel):
     """Bearer key; give it as ``${ENV:NAME}``, never inline."""
     page_size: int = Field(default=5000, ge=1, le=50_000)
     """Records per page request."""
-    timeout_s: float = Field(default=10.0, gt=0)
-    """Per-request timeout."""
-    max_attempts: int = Field(default=5, ge=1, le=20)
-    """Tries per page on timeouts, 429 and 5xx, with exponential backoff and jitter."""
+
+
+class UpiCsvSource(CreationTimeIncrement):
+    """Daily issuer-switch CSV exports in one folder, a file per IST day
+    (``upi_txn_YYYYMMDD.csv``), rewritten by the switch as late records arrive."""
+
+    type: Literal["upi_csv"]
+    directory: Path
+    """Folder the switch drops its export files into."""
+    file_prefix: str = Field(default="upi_txn_", pattern=r"^[A-Za-z0-9_.-]*$")
+    """Export files are ``<file_prefix>YYYYMMDD.csv``; other files are ignored."""
+    batch_size: int = Field(default=10_000, ge=1, le=1_000_000)
+    """Records per batch at most."""
+    encoding: str = "utf-8"
 
 
 # Every source type, told apart by its ``type`` key. Each connector subpackage defines its own
 # source model in ``connectors/<source>/configuration.py``; list it here.
+from connectors.aa.configuration import AaFiuSource  # noqa: E402  (its subpackage's own model)
+from connectors.core_banking.configuration import (  # noqa: E402  (its subpackage's own models)
+    CoreBankingDelimitedSource,
+    CoreBankingFixedWidthSource,
+    CoreBankingSqlSource,
+)
+
 SourceConfig = Annotated[
-    UpiSandboxSource,
+    UpiSandboxSource | UpiCsvSource | AaFiuSource | CoreBankingFixedWidthSource
+    | CoreBankingDelimitedSource | CoreBankingSqlSource,
     Field(discriminator="type"),
 ]
 

@@ -129,5 +129,20 @@ def mask(
                "skipped", err=True)
 
 
+from policies.cli import policy_app  # noqa: E402  (after app: stage CLIs import nijta.cli)
+
+app.add_typer(policy_app, name="policy")
+
+from connectors.cli import connectors_app  # noqa: E402  (after app, like policy_app)
+
+app.add_typer(connectors_app, name="connectors")
+
+from policies.audit.cli import audit_app  # noqa: E402  (after app, like policy_app)
+from policies.consent.cli import consent_app  # noqa: E402
+
+app.add_typer(audit_app, name="audit")
+app.add_typer(consent_app, name="consent")
+
+
 if __name__ == "__main__":
     app()

@@ -1,6 +1,13 @@
-"""UPI connector: a PSP's paged transaction API, its record schema."""
+"""UPI connectors: the issuer-switch export over a PSP's REST API (``api``) and over daily CSV
+files (``csv_export``), and the demo feed's client and schema."""
 
+from connectors.upi.api import UpiApiConnector
 from connectors.upi.client import UpiPage, UpiTransactionClient
+from connectors.upi.csv_export import UpiCsvConnector
 from connectors.upi.schema import UPI_TRANSACTION_SCHEMA, VPA_PATTERN
+from connectors.upi.switch_record import SWITCH_FIELDS, SWITCH_RECORD_SCHEMA
 
-__all__ = ["UPI_TRANSACTION_SCHEMA", "VPA_PATTERN", "UpiPage", "UpiTransactionClient"]
+__all__ = [
+    "SWITCH_FIELDS", "SWITCH_RECORD_SCHEMA", "UPI_TRANSACTION_SCHEMA", "VPA_PATTERN",
+    "UpiApiConnector", "UpiCsvConnector", "UpiPage", "UpiTransactionClient",
+]

@@ -1,0 +1,51 @@
+"""open_connector: source type → connector class, imported lazily, checked against the protocol."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from connectors.base import Connector
+from connectors.configuration import ConnectorConfig, UpiCsvSource, UpiSandboxSource
+from connectors.exceptions import ConnectorError
+from connectors.registry import CONNECTOR_CLASSES, connector_class, open_connector
+from connectors.upi.api import UpiApiConnector
+from connectors.upi.csv_export import UpiCsvConnector
+from policies.field_plan import FieldPlan
+
+PLAN = FieldPlan.model_validate({"dataset": "upi", "fields": {"TransactionID":
+                                                              {"transform": "keep"}}})
+
+
+def _config(source) -> ConnectorConfig:
+    return ConnectorConfig(name="upi", source=source, purpose="fraud_detection",
+                           classification=PLAN, sink={"bronze_table": "upi"})
+
+
+def test_upi_types_open_their_connectors(tmp_path: Path):
+    api = open_connector(_config(UpiSandboxSource(
+        type="upi_sandbox", base_url="http://127.0.0.1:9", api_key=SecretStr("k"))))
+    files = open_connector(_config(UpiCsvSource(type="upi_csv", directory=tmp_path)))
+    assert isinstance(api, UpiApiConnector) and isinstance(files, UpiCsvConnector)
+    assert isinstance(api, Connector) and api.name == files.name == "upi"
+    api.close()
+
+
+def test_every_source_type_of_the_issue_is_registered():
+    assert set(CONNECTOR_CLASSES) >= {"upi_sandbox", "upi_csv", "aa_fiu",
+                                      "core_banking_fixed_width", "core_banking_delimited",
+                                      "core_banking_sql"}
+
+
+def test_unknown_type_and_unimportable_class_are_named(monkeypatch):
+    with pytest.raises(ConnectorError, match="source type 'kafka' has no connector; known"):
+        connector_class("kafka")
+    monkeypatch.setitem(CONNECTOR_CLASSES, "upi_csv", "connectors.upi.nowhere:Missing")
+    with pytest.raises(ConnectorError, match=r"cannot import connectors.upi.nowhere:Missing"):
+        connector_class("upi_csv")
+
+
+def test_a_class_without_the_protocol_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setitem(CONNECTOR_CLASSES, "upi_csv", "connectors.cursors:CursorPosition")
+    with pytest.raises(ConnectorError, match="does not implement the Connector protocol"):
+        open_connector(_config(UpiCsvSource(type="upi_csv", directory=tmp_path)))
