@@ -51,3 +51,4 @@ else
 fi
 
 "$VENV/bin/python" -m featurestore.jars fetch >&2
+"$VENV/bin/python" -m ingest.telemetry.broker fetch >&2
