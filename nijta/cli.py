@@ -7,13 +7,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from nijta.exceptions import NijtaError
+
+if TYPE_CHECKING:
+    from nijta.configuration import Workspace
+    from policies.enforcement import PolicyEngine
 
 app = typer.Typer(help="nijta: privacy-first ingestion and features for Indian fintech.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -44,6 +48,13 @@ def serve(
     workspace: WorkspaceOption = Path(".nijta-demo"),
     host: str = "127.0.0.1",
     port: int = 8000,
+    policy_dir: Annotated[Path | None, typer.Option(
+        help="authorize every request with this policy (client, purpose, consent, children)")
+    ] = None,
+    consent_db: Annotated[str | None, typer.Option(
+        help="SQLAlchemy URL of the consent registry the policy asks about principals")] = None,
+    audit_log: Annotated[Path | None, typer.Option(
+        help="append every serving decision to this audit log")] = None,
 ) -> None:
     """Serve the workspace's models over HTTP (FastAPI + uvicorn)."""
     import uvicorn
@@ -51,8 +62,29 @@ def serve(
     from nijta.configuration import Workspace
     from serving.app import create_app
 
-    uvicorn.run(create_app(Workspace(workspace.resolve())), host=host, port=port,
-                log_level="warning")
+    with _exit_on_error("serve"):
+        ws = Workspace(workspace.resolve())
+        policy = (_policy_engine(ws, policy_dir, consent_db, audit_log)
+                  if policy_dir is not None else None)
+        app_ = create_app(ws, policy=policy)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+def _policy_engine(ws: Workspace, policy_dir: Path, consent_db: str | None,
+                   audit_log: Path | None) -> PolicyEngine:
+    from anonymize.keys import LocalKeyStore
+    from policies.audit import AuditLog, CheckpointSigner
+    from policies.consent import ConsentRegistry
+    from policies.enforcement import PolicyEngine
+    from policies.loading import load_policy
+
+    audit = None
+    if audit_log is not None:
+        signer = CheckpointSigner.from_key_store(LocalKeyStore(ws.key_file))
+        audit = AuditLog(audit_log, signer=signer)
+    return PolicyEngine(load_policy(policy_dir),
+                        consents=ConsentRegistry(consent_db) if consent_db else None,
+                        audit=audit)
 
 
 @contextmanager
@@ -142,6 +174,11 @@ from policies.consent.cli import consent_app  # noqa: E402
 
 app.add_typer(audit_app, name="audit")
 app.add_typer(consent_app, name="consent")
+
+from policies.erasure.cli import erase, retention_app  # noqa: E402  (after app, like policy_app)
+
+app.command("erase")(erase)
+app.add_typer(retention_app, name="retention")
 
 
 if __name__ == "__main__":

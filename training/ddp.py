@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
             features=list(FEATURE_NAMES), trained_at=datetime.now(UTC).isoformat(),
             train_rows=len(train), holdout_rows=len(holdout), holdout_start=cut.isoformat(),
             holdout_auc=auc, world_size=dist.get_world_size(),
+            neutral_values=dict(zip(FEATURE_NAMES, scorer.neutral_values(), strict=True)),
         ).save(args.out)
         print(f"rank 0: final loss {final_loss:.4f}, holdout AUC {auc:.4f}", flush=True)
     dist.barrier()

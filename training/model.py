@@ -40,6 +40,11 @@ class FraudScorer(nn.Module):
         z = (signed_log1p(features) - self.mean) / self.std
         return self.net(z).squeeze(-1)
 
+    def neutral_values(self) -> list[float]:
+        """Per feature, the raw value the model reads as average (standardised input 0):
+        what a server feeds in place of a feature the policy withholds."""
+        return (torch.sign(self.mean) * torch.expm1(torch.abs(self.mean))).tolist()
+
 
 class FraudProbability(nn.Module):
     """What is exported and served: the scorer's probability of fraud."""

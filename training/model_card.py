@@ -30,6 +30,9 @@ class ModelCard(BaseModel):
     """Events at or after this time were held out for evaluation."""
     holdout_auc: float
     world_size: int
+    neutral_values: dict[str, float] = {}
+    """Per feature, the raw value the model reads as the training average; served in place of
+    a feature the policy withholds (e.g. behavioural features of a child)."""
 
     def save(self, folder: Path) -> None:
         (folder / MODEL_CARD).write_text(self.model_dump_json(indent=2))

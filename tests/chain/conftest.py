@@ -12,6 +12,7 @@ from rich.console import Console
 
 from connectors.sandbox.population import generate_population
 from connectors.sandbox.upi_transactions import UpiDataset, generate_upi_transactions
+from featurestore.definitions import GOLD_TABLE, PAYER_KEY
 from nijta.configuration import Workspace
 from nijta.demo import DemoSettings, run_demo
 
@@ -39,3 +40,10 @@ def source(population: pd.DataFrame) -> UpiDataset:
     """The same data the sandbox served (generation is deterministic)."""
     return generate_upi_transactions(population, n_transactions=SETTINGS.transactions,
                                      days=SETTINGS.days, seed=SETTINGS.seed)
+
+
+@pytest.fixture(scope="session")
+def latest(workspace: Workspace, spark) -> pd.DataFrame:
+    """Each payer's newest gold feature row."""
+    gold = spark.read.format("delta").load(str(workspace.gold_table(GOLD_TABLE))).toPandas()
+    return gold.sort_values("event_timestamp").groupby(PAYER_KEY).tail(1)

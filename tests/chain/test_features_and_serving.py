@@ -8,18 +8,12 @@ import pandas as pd
 import pytest
 
 from connectors.sandbox.loopback import LoopbackServer
-from featurestore.definitions import FEATURE_NAMES, FEATURE_SERVICE, GOLD_TABLE, PAYER_KEY
+from featurestore.definitions import FEATURE_NAMES, FEATURE_SERVICE, PAYER_KEY
 from featurestore.feast_repo import open_feature_store
 from serving.app import create_app
 from training.model_card import ModelCard
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def latest(workspace, spark) -> pd.DataFrame:
-    gold = spark.read.format("delta").load(str(workspace.gold_table(GOLD_TABLE))).toPandas()
-    return gold.sort_values("event_timestamp").groupby(PAYER_KEY).tail(1)
 
 
 def test_online_features_equal_offline(workspace, latest):
