@@ -17,7 +17,6 @@ import importlib.metadata
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -26,22 +25,13 @@ from pathlib import Path
 import pyspark
 
 from featurestore.exceptions import DeltaJarsMissing
+from nijta.maven import MavenFetchFailed, copy_dependencies
 
 __all__ = ["DEFAULT_CACHE_DIR", "DeltaArtifact", "delta_artifact", "delta_jars", "fetch_delta_jars"]
 
 SCALA_BINARY_VERSION = "2.13"
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / ".cache" / "jars"
 MANIFEST = "manifest.json"
-
-_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>nijta</groupId><artifactId>delta-jars</artifactId><version>1</version>
-  <dependencies><dependency>
-    <groupId>{group}</groupId><artifactId>{artifact}</artifactId><version>{version}</version>
-  </dependency></dependencies>
-</project>
-"""
-
 
 @dataclass(frozen=True)
 class DeltaArtifact:
@@ -90,25 +80,15 @@ def fetch_delta_jars(cache_dir: Path = DEFAULT_CACHE_DIR) -> list[Path]:
     folder = _cache_folder(cache_dir, artifact)
     if (folder / MANIFEST).exists():
         return delta_jars(cache_dir)
-    if shutil.which("mvn") is None:
-        raise DeltaJarsMissing("Maven (mvn) is not on PATH; install it (apt-get install maven).")
-    with tempfile.TemporaryDirectory(prefix="nijta-delta-pom-") as tmp:
-        pom = Path(tmp) / "pom.xml"
-        pom.write_text(_POM.format(**artifact.__dict__))
-        download = Path(tmp) / "jars"
-        cmd = [
-            "mvn", "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-            "-DincludeScope=runtime", f"-DoutputDirectory={download}",
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise DeltaJarsMissing(
-                f"mvn could not fetch {artifact.coordinates} from Maven Central:\n"
-                f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
-            )
+    with tempfile.TemporaryDirectory(prefix="nijta-delta-") as tmp:
+        download = Path(tmp)
+        try:
+            names = copy_dependencies([artifact.coordinates], download)
+        except MavenFetchFailed as exc:
+            raise DeltaJarsMissing(str(exc)) from exc
         shipped = _jars_spark_ships()
         folder.mkdir(parents=True, exist_ok=True)
-        kept = sorted(p.name for p in download.glob("*.jar") if _artifact_id(p.name) not in shipped)
+        kept = [name for name in names if _artifact_id(name) not in shipped]
         for name in kept:
             shutil.copy2(download / name, folder / name)
     manifest = {"artifact": artifact.coordinates, "spark": pyspark.__version__, "jars": kept}

@@ -43,6 +43,7 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from ingest.telemetry.exceptions import KafkaBrokerError, KafkaJarsMissing
+from nijta.maven import MavenFetchFailed, copy_dependencies
 
 __all__ = ["DEFAULT_CACHE_DIR", "KAFKA_ARTIFACTS", "KafkaBroker", "fetch_kafka_jars",
            "kafka_libs", "random_cluster_id"]
@@ -62,15 +63,6 @@ DEFAULT_START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
 _MANIFEST = "manifest.json"
 
-_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>nijta</groupId><artifactId>kafka-broker</artifactId><version>1</version>
-  <dependencies>{dependencies}</dependencies>
-</project>
-"""
-_DEPENDENCY = ("<dependency><groupId>{}</groupId><artifactId>{}</artifactId>"
-               "<version>{}</version></dependency>")
-
 _LOG4J2 = """rootLogger.level = WARN
 rootLogger.appenderRef.file.ref = file
 appender.file.type = File
@@ -86,23 +78,13 @@ def fetch_kafka_jars(cache_dir: Path = DEFAULT_CACHE_DIR) -> Path:
     libs = cache_dir / "libs"
     if _cached_artifacts(libs) == list(KAFKA_ARTIFACTS):
         return libs
-    if shutil.which("mvn") is None:
-        raise KafkaJarsMissing("Maven (mvn) is not on PATH; install it (apt-get install maven) "
-                               f"to fetch {KAFKA_ARTIFACTS[0]} into {libs}.")
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kafka-fetch-", dir=cache_dir) as tmp:
-        pom = Path(tmp) / "pom.xml"
-        pom.write_text(_POM.format(dependencies="".join(
-            _DEPENDENCY.format(*coordinates.split(":")) for coordinates in KAFKA_ARTIFACTS)))
         download = Path(tmp) / "libs"
-        done = subprocess.run(
-            ["mvn", "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-             "-DincludeScope=runtime", f"-DoutputDirectory={download}"],
-            capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise KafkaJarsMissing(f"mvn could not fetch {', '.join(KAFKA_ARTIFACTS)} from "
-                                   f"Maven Central:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-        jars = sorted(p.name for p in download.glob("*.jar"))
+        try:
+            jars = copy_dependencies(KAFKA_ARTIFACTS, download)
+        except MavenFetchFailed as exc:
+            raise KafkaJarsMissing(f"{exc} (into {libs})") from exc
         (download / _MANIFEST).write_text(
             json.dumps({"artifacts": list(KAFKA_ARTIFACTS), "jars": jars}, indent=2))
         # The manifest travels with the jars in one rename: a half-written folder never
