@@ -3,9 +3,10 @@
 ``AnalyzerEngine.analyze`` runs the spaCy pipeline, calls every recognizer, deep-copies the
 results for context enhancement and builds explanation objects: about 2-3 ms per short record.
 :class:`PiiDetector` holds the same recognizer objects but calls their scoring functions
-directly on one :class:`~anonymize.detection.recognizers.Scan` per text (a tokenizer pass, a
-label pass and a name pass, each run once over a chunk of texts joined together), then applies
-the engine's threshold and Presidio's duplicate removal. Its findings equal those of
+directly on one :class:`~anonymize.detection.recognizers.Scan` per chunk of texts joined together
+(a tokenizer pass, a label pass, a name pass and a narration pass over the whole chunk, so the
+Python work is per match, not per text), applies the engine's threshold, splits the hits back by
+text and applies Presidio's duplicate removal. Its findings equal those of
 ``build_analyzer(use_installed_model=False).analyze(...)``, score for score
 (``tests/anonymize/detection/test_equivalence.py`` checks a whole corpus).
 
@@ -34,6 +35,7 @@ from anonymize.detection.nlp import offline_nlp_engine
 from anonymize.detection.recognizers import NijtaRecognizer, Scan, TokenRecognizer
 from anonymize.detection.recognizers import nijta_recognizers as _nijta_recognizers
 from anonymize.detection.recognizers.base import Hit, Scorer
+from anonymize.detection.recognizers.joined import SEPARATOR, Cursor
 from anonymize.findings import Finding
 
 if TYPE_CHECKING:
@@ -93,6 +95,22 @@ def _findings(hits: list[_Hit], dedupe: bool) -> list[Finding]:
         hits = remove_duplicates(hits)
     hits.sort()
     return [_finding(*hit) for hit in hits]
+
+
+def _by_text(hits: list[_Hit], starts: Sequence[int]) -> list[list[_Hit]]:
+    """The hits of a joined scan per text, with positions in their own text."""
+    if len(starts) == 1:
+        return [hits]
+    per_text: list[list[_Hit]] = [[] for _ in starts]
+    found, base = per_text[0], 0
+    cursor = Cursor(starts)
+    hits.sort()  # by start: each text's hits in a row
+    for start, end, entity, score in hits:
+        if start >= cursor.bound:
+            i = cursor.seek(start)
+            found, base = per_text[i], starts[i]
+        found.append((start - base, end - base, entity, score))
+    return per_text
 
 
 @contextmanager
@@ -194,31 +212,36 @@ class PiiDetector:
     def _detect_many(
         self, texts: list[str], nlp_artifacts: list[Any] | None
     ) -> list[list[Finding]]:
-        """Findings per text. Each stage runs over the whole batch before the next one (the
-        regexes and tables of a stage stay hot in the CPU caches)."""
-        threshold = self.score_threshold
-        scans = Scan.batch(texts)
-        dispatch = self._dispatch
-        hit_lists: list[list[_Hit]] = []
-        for scan in scans:
-            hits = []
-            for token in scan.tokens:
-                scorers = dispatch.get(token[0])
-                if scorers is not None:
-                    for entity, scorer in scorers:
-                        score = scorer(scan, token)
-                        if score and score >= threshold:
-                            hits.append((token[1], token[2], entity, score))
-            hit_lists.append(hits)
-        for entity, find in self._finders:
-            for scan, hits in zip(scans, hit_lists, strict=True):
-                hits.extend((start, end, entity, score) for start, end, score in find(scan)
-                            if score and score >= threshold)
+        """Findings per text. The texts are scanned joined (each stage is one pass over the
+        whole batch, see :class:`Scan`) and the hits split back by text at the end."""
+        if any(SEPARATOR in text for text in texts):  # joined, a NUL would read as a text edge
+            scans = [Scan(text) for text in texts]
+        else:
+            scans = [Scan.joined(texts)]
+        per_text = [hits for scan in scans for hits in _by_text(self._hits(scan), scan.starts)]
         if self._spacy is not None:
             artifacts = nlp_artifacts or [None] * len(texts)
-            for text, hits, nlp in zip(texts, hit_lists, artifacts, strict=True):
+            for text, hits, nlp in zip(texts, per_text, artifacts, strict=True):
                 hits.extend(self._spacy_hits(text, nlp))
-        return [_findings(hits, self._dedupe) for hits in hit_lists]
+        return [_findings(hits, self._dedupe) for hits in per_text]
+
+    def _hits(self, scan: Scan) -> list[_Hit]:
+        """Every hit in the scan at or above the threshold: each token scored by the scorers of
+        its kind, then the finders' hits."""
+        threshold = self.score_threshold
+        dispatch = self._dispatch
+        hits: list[_Hit] = []
+        for token in scan.tokens:
+            scorers = dispatch.get(token[0])
+            if scorers is not None:
+                for entity, scorer in scorers:
+                    score = scorer(scan, token)
+                    if score and score >= threshold:
+                        hits.append((token[1], token[2], entity, score))
+        for entity, find in self._finders:
+            hits.extend((start, end, entity, score) for start, end, score in find(scan)
+                        if score and score >= threshold)
+        return hits
 
     def _spacy_hits(self, text: str, nlp_artifacts: Any) -> list[_Hit]:
         assert self._nlp is not None and self._spacy is not None

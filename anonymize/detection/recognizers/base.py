@@ -1,38 +1,31 @@
 """What every nijta recognizer shares: the per-text :class:`Scan` and the Presidio plumbing.
 
-A :class:`Scan` is computed once per text: its tokens (:mod:`.shapes`), its context labels
-(:mod:`.context`) and its narrations (:mod:`.narration`). Each recognizer is a stock Presidio
+A :class:`Scan` is computed once per text, or once per batch of texts joined together: its
+tokens (:mod:`.shapes`), its context labels (:mod:`.context`), its known names (:mod:`.names`)
+and its narrations (:mod:`.narration`). Each recognizer is a stock Presidio
 ``LocalRecognizer`` whose ``analyze`` reads the scan (cached per text, so a stock
 ``AnalyzerEngine`` holding twenty nijta recognizers scans a text once) and returns results already
 marked as context-enhanced: the recognizers score context themselves, so Presidio's
 ``LemmaContextAwareEnhancer`` leaves the scores alone. The fast path (``PiiDetector``) calls the
-same :meth:`NijtaRecognizer.find` on its own scan, which is why the two agree exactly.
+same :meth:`NijtaRecognizer.find` on a scan of a whole batch, which is why the two agree exactly.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple
 
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymize.detection.recognizers.context import (
-    REFERENCE,
-    Labels,
-    find_labels_joined,
-    words_of,
-)
+from anonymize.detection.recognizers.context import REFERENCE, Labels, find_labels, words_of
 from anonymize.detection.recognizers.joined import SEPARATOR, join
-from anonymize.detection.recognizers.names import find_known_names_joined
-from anonymize.detection.recognizers.narration import (
-    Narration,
-    parse_narrations,
-    texts_with_narrations,
-)
-from anonymize.detection.recognizers.shapes import tokenize_joined
+from anonymize.detection.recognizers.names import find_known_names
+from anonymize.detection.recognizers.narration import Narration, parse_narrations
+from anonymize.detection.recognizers.shapes import tokenize
 
 __all__ = [
     "Hit",
@@ -77,80 +70,72 @@ class Token(NamedTuple):
 
 
 class Scan:
-    """Everything the recognizers read from one text, computed once: identifier-shaped tokens
-    (with the label describing each), context labels, known names and narrations."""
+    """Everything the recognizers read from a text, computed once: identifier-shaped tokens
+    (with the label describing each), context labels, known names and narrations.
 
-    __slots__ = ("labels", "names", "narrations", "text", "tokens")
+    The text may also be a batch of texts joined by :func:`.joined.join` (see :meth:`joined`):
+    every stage then runs once over the whole batch and every position is one in the joined
+    text. That is what makes the fast path fast: no per-text objects, lists or calls, only
+    per-match work. It finds what the scans of the single texts find, because no pattern
+    crosses a NUL and a token's label window stops at the start of its text (``floor``).
+    """
+
+    __slots__ = ("labels", "names", "narrations", "starts", "text", "tokens")
 
     text: str
+    starts: Sequence[int]
+    """Where each text of a joined batch starts (``(0,)`` for a single text)."""
     tokens: list[Token]
     labels: Labels
     names: list[tuple[int, int]]
     """Spans of the known given names and surnames (Title or UPPER case), in order."""
     narrations: list[Narration]
 
-    def __init__(self, text: str) -> None:
-        self._assemble(*next(_stages([text])))
+    def __init__(self, text: str, starts: Sequence[int] = (0,)) -> None:
+        self.text = text
+        self.starts = starts
+        self.labels = find_labels(_lower_same_length(text))
+        self.names = find_known_names(text)
+        self.narrations = parse_narrations(text, starts)
+        self.tokens = self._labelled(tokenize(text, starts))
 
     @classmethod
-    def batch(cls, texts: list[str]) -> list[Scan]:
-        """``[Scan(t) for t in texts]``, with one regex pass per stage over the whole batch."""
-        if len(texts) > 1 and any(SEPARATOR in text for text in texts):
-            return [cls(text) for text in texts]
-        scans = []
-        for parts in _stages(texts):
-            scan = cls.__new__(cls)
-            scan._assemble(*parts)
-            scans.append(scan)
-        return scans
+    def joined(cls, texts: list[str]) -> Scan:
+        """One scan of ``texts`` joined by :func:`.joined.join`; none may hold a NUL (it would
+        read as the edge of a text)."""
+        joined, starts = join(texts)
+        if joined.count(SEPARATOR) != len(texts) - 1:
+            raise ValueError("a text holding a NUL character cannot be scanned joined")
+        return cls(joined, starts)
 
-    def _assemble(
-        self,
-        text: str,
-        raw_tokens: list[tuple[str, int, int, int]],
-        labels: Labels,
-        names: list[tuple[int, int]],
-        narrations: list[Narration],
-    ) -> None:
-        self.text = text
-        self.labels = labels
-        self.names = names
-        self.narrations = narrations
-        before = labels.before
-        tokens = []
-        for kind, start, end, floor in raw_tokens:
-            label = (narrations and _slot(narrations, start, end)) or before(start, floor)
-            tokens.append(_new_token(Token, (kind, start, end, text[start:end], label)))
-        self.tokens = tokens
-
-
-def _stages(texts: list[str]) -> Iterator[tuple[Any, ...]]:
-    """Per text: ``(text, raw tokens, labels, known names, narrations)``, each stage one regex
-    pass over the texts joined (:mod:`.joined`)."""
-    joined, starts = join(texts)
-    with_narrations = texts_with_narrations(joined, starts)
-    return zip(
-        texts,
-        tokenize_joined(joined, starts),
-        find_labels_joined(_lower_same_length(joined), starts),
-        find_known_names_joined(joined, starts),
-        [parse_narrations(t) if i in with_narrations else [] for i, t in enumerate(texts)],
-        strict=True,
-    )
+    def _labelled(self, raw_tokens: list[tuple[str, int, int, int]]) -> list[Token]:
+        """Tokens with their label: their narration slot, else the nearest label before."""
+        text = self.text
+        labels = self.labels.before_each([(start, floor) for _, start, _, floor in raw_tokens])
+        if self.narrations:
+            slots = _narration_slots(self.narrations, raw_tokens)
+            labels = [slot or label for slot, label in zip(slots, labels, strict=True)]
+        return [_new_token(Token, (kind, start, end, text[start:end], label))
+                for (kind, start, end, _), label in zip(raw_tokens, labels, strict=True)]
 
 
 _new_token = tuple.__new__  # Token(...) without the generated __new__'s Python frame
 
 
-def _slot(narrations: list[Narration], start: int, end: int) -> str | None:
-    """The label a narration gives the span: 'reference' or 'account' for those fields."""
-    for narration in narrations:
-        if narration.start <= start < narration.end:
-            if any(s <= start and end <= e for s, e in narration.references):
-                return REFERENCE
-            if any(s <= start and end <= e for s, e in narration.accounts):
-                return "account"
-    return None
+def _narration_slots(
+    narrations: list[Narration], raw_tokens: list[tuple[str, int, int, int]]
+) -> list[str | None]:
+    """The label a narration gives each token: 'reference' or 'account' for a token within
+    such a field. The fields do not overlap, so only the last one starting at or before a
+    token may hold it (a batch holds hundreds of narrations: no linear search per token)."""
+    fields = sorted([(start, end, REFERENCE) for n in narrations for start, end in n.references]
+                    + [(start, end, "account") for n in narrations for start, end in n.accounts])
+    field_starts = [start for start, _, _ in fields]
+    slots: list[str | None] = []
+    for _, start, end, _ in raw_tokens:
+        i = bisect_right(field_starts, start) - 1
+        slots.append(fields[i][2] if i >= 0 and end <= fields[i][1] else None)
+    return slots
 
 
 @lru_cache(maxsize=16)

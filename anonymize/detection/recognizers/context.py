@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from anonymize.detection.recognizers.joined import SEPARATOR, Cursor
+from anonymize.detection.recognizers.joined import SEPARATOR
 
 __all__ = [
     "AMOUNT",
@@ -33,7 +33,6 @@ __all__ = [
     "Labels",
     "decide",
     "find_labels",
-    "find_labels_joined",
     "trie_regex",
     "word_set",
     "words_of",
@@ -191,13 +190,21 @@ class Labels:
 
     def before(self, start: int, floor: int = 0) -> str | None:
         """Category of the nearest label ending in ``[max(floor, start - WINDOW), start]``."""
-        i = bisect_right(self._ends, start) - 1
-        if i < 0 or self._ends[i] < max(floor, start - WINDOW):
-            return None
-        category = self._categories[i]
-        if category == AMOUNT and self._ends[i] < start - _SHORT_REACH:
-            return None
-        return category
+        return self.before_each([(start, floor)])[0]
+
+    def before_each(self, positions: Iterable[tuple[int, int]]) -> list[str | None]:
+        """:meth:`before` of each ``(start, floor)``: one call for all the tokens of a scan."""
+        ends, categories = self._ends, self._categories
+        found: list[str | None] = []
+        for start, floor in positions:
+            i = bisect_right(ends, start) - 1
+            category = None
+            if i >= 0 and ends[i] >= floor and ends[i] >= start - WINDOW:
+                category = categories[i]
+                if category == AMOUNT and ends[i] < start - _SHORT_REACH:
+                    category = None
+            found.append(category)
+        return found
 
     def last_before(self, start: int) -> tuple[int, str] | None:
         """``(end, category)`` of the label ending last at or before ``start``."""
@@ -206,28 +213,16 @@ class Labels:
 
 
 def find_labels(lowered: str) -> Labels:
-    """Every label phrase in ``lowered`` (the text in lower case, same length)."""
-    return find_labels_joined(lowered, [0])[0]
-
-
-def find_labels_joined(lowered: str, starts: list[int]) -> list[Labels]:
-    """:func:`find_labels` of each text of a batch joined by :func:`.joined.join` (``starts``:
-    the texts' offsets), in one regex pass."""
-    per_text: list[tuple[list[int], list[str], list[int]]] = [([], [], []) for _ in starts]
-    (ends, categories, name_cue_ends), base = per_text[0], 0
-    cursor = Cursor(starts)
-    # The pattern needs a character before a label: a NUL before the first text is it.
-    for match in _LABELS.finditer(SEPARATOR + lowered):
-        start, end = match.span(1)
-        if start - 1 >= cursor.bound:
-            i = cursor.seek(start - 1)
-            (ends, categories, name_cue_ends), base = per_text[i], starts[i]
-        category = _CATEGORY_OF[match.group(1)]
-        ends.append(end - 1 - base)
-        categories.append(category)
-        if category == PERSON_NAME_CUE:
-            name_cue_ends.append(end - 1 - base)
-    return [Labels(*lists) for lists in per_text]
+    """Every label phrase in ``lowered`` (the text in lower case, same length; it may be a batch
+    joined by :func:`.joined.join`: a label never spans a NUL, which reads as a text's edge)."""
+    # The pattern needs a character before a label: a NUL before the text is it. Matches are
+    # read by comprehensions (no Python loop body per label); a match ends where its label does.
+    phrases = [(match.end() - 1, match.group(1))
+               for match in _LABELS.finditer(SEPARATOR + lowered)]
+    categories = [_CATEGORY_OF[phrase] for _, phrase in phrases]
+    name_cue_ends = [end for (end, _), category in zip(phrases, categories, strict=True)
+                     if category == PERSON_NAME_CUE]
+    return Labels([end for end, _ in phrases], categories, name_cue_ends)
 
 
 def decide(

@@ -1,9 +1,12 @@
 """Texts joined by NUL characters, so that one regex pass serves a whole batch.
 
 Each regex pass has a fixed cost per call and runs faster while its compiled program stays in the
-CPU caches, so the scan stages (tokens, labels, names) each run once over a chunk of texts joined
-by :data:`SEPARATOR`. No pattern matches a NUL, and to every look-around a NUL reads like the
-start or end of a text, so a match never crosses texts and is the same as in the text alone.
+CPU caches, so a :class:`~.base.Scan` of a batch runs each stage (tokens, labels, names,
+narrations) once over the texts joined by :data:`SEPARATOR` and keeps every position in the
+joined text. No pattern matches a NUL, and to every look-around a NUL reads like the start or end
+of a text, so a match never crosses texts and is the same as in the text alone. Only what
+depends on where a text starts (a token's label window, a narration's last field) asks a
+:class:`Cursor`.
 
 Usage::
 
@@ -17,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 
 __all__ = ["SEPARATOR", "Cursor", "join"]
 
@@ -39,7 +43,7 @@ class Cursor:
 
     __slots__ = ("bound", "starts")
 
-    def __init__(self, starts: list[int]) -> None:
+    def __init__(self, starts: Sequence[int]) -> None:
         self.starts = starts
         self.bound = starts[1] if len(starts) > 1 else _NOWHERE
         """Where the current text ends: positions below it are in the current text."""

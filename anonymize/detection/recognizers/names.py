@@ -19,7 +19,6 @@ from faker.providers.address.en_IN import Provider as _Address
 from faker.providers.person.en_IN import Provider as _Person
 
 from anonymize.detection.recognizers.context import trie_regex, word_set
-from anonymize.detection.recognizers.joined import Cursor
 
 __all__ = [
     "FIRST_NAMES",
@@ -27,7 +26,7 @@ __all__ = [
     "SPELLINGS",
     "SURNAMES",
     "find_known_names",
-    "find_known_names_joined",
+    "holds_name_word",
     "is_first_name",
     "is_name_word",
     "is_stop_word",
@@ -96,6 +95,11 @@ def is_name_word(word: str) -> bool:
     return word.lower() in _ALL
 
 
+def holds_name_word(text: str) -> bool:
+    """Whether a whitespace-separated word of ``text`` is a known given name or surname."""
+    return not _ALL.isdisjoint(text.lower().split())
+
+
 def is_stop_word(word: str) -> bool:
     """Whether ``word`` (any case) is never part of a name (places, fintech and common words)."""
     lowered = word.lower()
@@ -118,20 +122,5 @@ _KNOWN = _known_names_regex()
 
 def find_known_names(text: str) -> list[tuple[int, int]]:
     """Spans of the known names in ``text`` written in Title or UPPER case (``Aarav``,
-    ``SHARMA``), in order."""
-    return find_known_names_joined(text, [0])[0]
-
-
-def find_known_names_joined(joined: str, starts: list[int]) -> list[list[tuple[int, int]]]:
-    """:func:`find_known_names` of each text of a batch joined by :func:`.joined.join`
-    (``starts``: the texts' offsets), in one regex pass."""
-    per_text: list[list[tuple[int, int]]] = [[] for _ in starts]
-    spans, base = per_text[0], 0
-    cursor = Cursor(starts)
-    for match in _KNOWN.finditer(joined):
-        start, end = match.span()
-        if start >= cursor.bound:
-            i = cursor.seek(start)
-            spans, base = per_text[i], starts[i]
-        spans.append((start - base, end - base))
-    return per_text
+    ``SHARMA``), in order (``text`` may be a batch joined by :func:`.joined.join`)."""
+    return [match.span() for match in _KNOWN.finditer(text)]

@@ -17,13 +17,14 @@ Usage::
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from anonymize.detection.recognizers.context import word_set
-from anonymize.detection.recognizers.names import is_name_word
+from anonymize.detection.recognizers.joined import Cursor
+from anonymize.detection.recognizers.names import holds_name_word, is_name_word
 
-__all__ = ["Narration", "parse_narrations", "texts_with_narrations"]
+__all__ = ["Narration", "parse_narrations"]
 
 _HEAD = re.compile(
     r"(?:UPI|IMPS|NEFT|RTGS|NRTG|MMT|ATM|POS|NACH|ACH|ECS|INB|IB|BIL|TPT|MB)"
@@ -56,12 +57,13 @@ _DIGIT = re.compile(r"\d")
 _NAME_CHARS = re.compile(r"[A-Za-z][A-Za-z.' ]*")
 _REFERENCE_FIELD = re.compile(r"[A-Za-z]{0,6}[0-9]{6,}[A-Za-z0-9]*")
 _ACCOUNT_HEADS = ("FUNDS TRANSFER", "TRF", "TRANSFER")
-_PROSE = re.compile(r"[,;!?|]|(?<=[A-Za-z]{3})\.(?=\s|$)")
+# A prose mark: punctuation, or a full stop after a word. The pattern starts with one character
+# class so that the regex engine skips other characters in C.
+_PROSE = re.compile(r"[,;!?|.](?:(?<=[,;!?|])|(?<=[A-Za-z]{3}\.)(?=\s|$))")
 _MAX_FIELDS = 9
 
 
-@dataclass(frozen=True)
-class Narration:
+class Narration(NamedTuple):
     """One parsed narration: spans (into the whole text) of its typed fields."""
 
     start: int
@@ -71,28 +73,29 @@ class Narration:
     accounts: tuple[tuple[int, int], ...]
 
 
-def texts_with_narrations(joined: str, starts: list[int]) -> set[int]:
-    """Which texts of a batch joined by :func:`.joined.join` (``starts``: the texts' offsets)
-    may hold a narration."""
-    return {bisect_right(starts, head.start()) - 1 for head in _HEAD.finditer(joined)}
-
-
-def parse_narrations(text: str) -> list[Narration]:
-    """Every structured narration in ``text``."""
+def parse_narrations(text: str, starts: Sequence[int] = (0,)) -> list[Narration]:
+    """Every structured narration in ``text``, which may be a batch joined by
+    :func:`.joined.join` (``starts``: the texts' offsets): fields stop at the end of their text.
+    """
     narrations: list[Narration] = []
+    cursor = Cursor(starts)
     for head in _HEAD.finditer(text):
+        if head.start() >= cursor.bound:
+            cursor.seek(head.start())
         if head.start() and text[head.start() - 1].isalnum():
             continue
         if narrations and head.start() < narrations[-1].end:
             continue  # "MMT/IMPS/...": a channel inside a narration's own fields
-        narrations.append(_parse(text, head))
+        stop = min(cursor.bound - 1, len(text))  # the NUL after the text, or the end
+        narrations.append(_parse(text, head, stop))
     return narrations
 
 
-def _fields(text: str, start: int, sep: str) -> list[tuple[int, int]]:
-    """Field spans after a narration head, up to the line end or the first prose mark."""
-    line_end = text.find("\n", start)
-    line = text[start : line_end if line_end >= 0 else len(text)]
+def _fields(text: str, start: int, stop: int, sep: str) -> list[tuple[int, int]]:
+    """Field spans after a narration head, up to the line end (or ``stop``, the text's end) or
+    the first prose mark."""
+    line_end = text.find("\n", start, stop)
+    line = text[start : line_end if line_end >= 0 else stop]
     prose = _PROSE.search(line)
     if prose:
         line = line[: prose.start()]
@@ -104,8 +107,7 @@ def _fields(text: str, start: int, sep: str) -> list[tuple[int, int]]:
 
 
 def _kind(field: str) -> str:
-    """'reference', 'vpa', 'bank', 'merchant', 'name' or 'other'."""
-    field = field.strip()
+    """'reference', 'vpa', 'bank', 'merchant', 'name' or 'other' (``field`` is stripped)."""
     if not field:
         return "other"
     if "@" in field:
@@ -122,44 +124,43 @@ def _kind(field: str) -> str:
     words = upper.split()
     if len(words) > 4 or not _NAME_CHARS.fullmatch(field):
         return "other"
-    if any(w in _BUSINESS for w in words):
+    if not _BUSINESS.isdisjoint(words):
         return "merchant"
-    return "other" if any(w in _CODES for w in words) else "name"
+    return "name" if _CODES.isdisjoint(words) else "other"
 
 
-def _parse(text: str, head: re.Match[str]) -> Narration:
-    fields = _fields(text, head.end(), head.group("sep"))
-    kinds = [_kind(text[s:e]) for s, e in fields]
+def _parse(text: str, head: re.Match[str], stop: int) -> Narration:
+    fields = _fields(text, head.end(), stop, head.group("sep"))
+    values = [text[s:e].strip() for s, e in fields]
+    kinds = [_kind(value) for value in values]
     channel = head.group(0)
     account_slots = channel.startswith(("IB", "INB", "MB", "TPT")) or any(
         word in channel for word in _ACCOUNT_HEADS
     )
-    digits = [_strip(text, span) for span, k in zip(fields, kinds, strict=True)
-              if k == "reference"]
+    digits = tuple(_strip(text, span) for span, k in zip(fields, kinds, strict=True)
+                   if k == "reference")
     names: tuple[tuple[int, int], ...] = ()
-    to_merchant = any(text[s:e].strip() == "P2M" for s, e in fields)
-    if not channel.startswith(_CHANNELS_WITHOUT_NAMES) and not to_merchant:
-        name = _pick_name(text, fields, kinds)
+    if not channel.startswith(_CHANNELS_WITHOUT_NAMES) and "P2M" not in values:
+        name = _pick_name(values, kinds)
         if name is not None:
             names = (_strip(text, fields[name]),)
-    references = () if account_slots else tuple(digits)
-    accounts = tuple(digits) if account_slots else ()
-    end = fields[-1][1] if fields else head.end()
-    return Narration(head.start(), end, names, references, accounts)
+    return Narration(head.start(), fields[-1][1], names, () if account_slots else digits,
+                     digits if account_slots else ())
 
 
-def _pick_name(text: str, fields: list[tuple[int, int]], kinds: list[str]) -> int | None:
+def _pick_name(values: list[str], kinds: list[str]) -> int | None:
     """The name field: the alphabetic field that best sits where banks put names (before a
     bank or VPA field, after a reference), holds a known name, and is not the trailing note."""
     best, best_points = None, 0
+    last = len(kinds) - 1
     for i, kind in enumerate(kinds):
         if kind != "name":
             continue
-        after = kinds[i + 1] if i + 1 < len(kinds) else None
+        after = kinds[i + 1] if i < last else None
         before = kinds[i - 1] if i else None
         points = 2 * (after in ("bank", "vpa")) + (before in ("reference", "bank", "vpa"))
-        points += any(is_name_word(w) for w in text[slice(*fields[i])].split())
-        points -= i == len(kinds) - 1 and len(kinds) > 3
+        points += holds_name_word(values[i])
+        points -= i == last and last > 2
         if points > best_points:
             best, best_points = i, points
     return best

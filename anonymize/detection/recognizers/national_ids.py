@@ -7,6 +7,13 @@ licence) lean on context and on state codes and years.
 
 Context can rule a valid number out: about 1 in 10 random 12-digit numbers pass Verhoeff, so a
 UPI RRN, a UTR or an account number would otherwise be reported as an Aadhaar.
+
+Speed: each stdnum ``is_valid`` starts by cleaning its input character by character (Unicode
+dashes and digits to ASCII), which costs more than the check itself (PAN cleans twice, GSTIN
+four times). A token made only of ASCII letters and digits is already clean, so for those the
+``is_valid_*`` functions below apply stdnum's own parts to the value as it is (its pattern, its
+Verhoeff or Luhn function, the PAN holder types stdnum accepts); anything else goes through the
+full ``is_valid``. ``tests/anonymize/detection/test_national_ids.py`` checks that both agree.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-from stdnum import luhn
+from stdnum import luhn, verhoeff
 from stdnum.in_ import aadhaar, epic, gstin, pan, vid
 
 from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer, digits_of
@@ -46,6 +53,89 @@ _PASSPORT = frozenset({"passport"})
 _DL_LABEL = frozenset({"dl"})
 
 
+def _is_clean(value: str) -> bool:
+    """Only ASCII letters and digits: stdnum's clean-up would leave ``value`` as it is."""
+    return value.isascii() and value.isalnum()
+
+
+def is_valid_aadhaar(number: str) -> bool:
+    """``stdnum.in_.aadhaar.is_valid``."""
+    if not _is_clean(number):
+        return aadhaar.is_valid(number)
+    return (aadhaar.aadhaar_re.match(number) is not None and number != number[::-1]
+            and verhoeff.is_valid(number))
+
+
+_VID_PATTERN = re.compile(r"[2-9][0-9]{15}")
+"""``stdnum.in_.vid``'s pattern (private there)."""
+
+
+def is_valid_vid(number: str) -> bool:
+    """``stdnum.in_.vid.is_valid``."""
+    if not _is_clean(number):
+        return vid.is_valid(number)
+    return (_VID_PATTERN.fullmatch(number) is not None and number != number[::-1]
+            and verhoeff.is_valid(number))
+
+
+_PAN_PATTERN = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
+"""``stdnum.in_.pan``'s pattern (private there)."""
+_PAN_HOLDER_TYPES = frozenset(
+    letter for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if pan.is_valid(f"AAA{letter}A1234A")
+)
+"""The fourth letters (holder types) that ``stdnum.in_.pan`` accepts, asked once at import."""
+
+
+def is_valid_pan(number: str) -> bool:
+    """``stdnum.in_.pan.is_valid``."""
+    if not _is_clean(number):
+        return pan.is_valid(number)
+    number = number.upper()
+    return (_PAN_PATTERN.fullmatch(number) is not None and number[3] in _PAN_HOLDER_TYPES
+            and number[5:9] != "0000")
+
+
+_EPIC_PATTERN = re.compile(r"[A-Z]{3}[0-9]{7}")
+"""``stdnum.in_.epic``'s pattern (private there)."""
+
+
+def is_valid_epic(number: str) -> bool:
+    """``stdnum.in_.epic.is_valid``: Luhn over the seven digits."""
+    if not _is_clean(number):
+        return epic.is_valid(number)
+    return _EPIC_PATTERN.fullmatch(number.upper()) is not None and luhn.is_valid(number[3:])
+
+
+_GSTIN_PATTERN = re.compile(r"[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]Z[0-9A-Z]")
+"""``stdnum.in_.gstin``'s pattern (private there), with its 'Z' in the 14th place."""
+_GSTIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""The alphabet of the GSTIN's mod-36 (Luhn) check character."""
+
+
+def _gstin_state_codes() -> frozenset[str]:
+    """The state codes ``stdnum.in_.gstin`` accepts (its table is private): asked once at
+    import, with a GSTIN that is valid in every other way for each two-digit code."""
+    codes = []
+    for code in (f"{n:02d}" for n in range(100)):
+        number = f"{code}AAAPA1234A1Z"
+        if gstin.is_valid(number + luhn.calc_check_digit(number, _GSTIN_ALPHABET)):
+            codes.append(code)
+    return frozenset(codes)
+
+
+_GSTIN_STATE_CODES = _gstin_state_codes()
+
+
+def is_valid_gstin(number: str) -> bool:
+    """``stdnum.in_.gstin.is_valid``: state code, embedded PAN, mod-36 check character."""
+    if not _is_clean(number):
+        return gstin.is_valid(number)
+    number = number.upper()
+    return (_GSTIN_PATTERN.fullmatch(number) is not None and number[:2] in _GSTIN_STATE_CODES
+            and number[12] != "0" and is_valid_pan(number[2:12])
+            and luhn.is_valid(number, _GSTIN_ALPHABET))
+
+
 def score_aadhaar(scan: Scan, token: Token) -> float | None:
     """12 digits, plain or 4-4-4, valid per ``stdnum.in_.aadhaar`` (Verhoeff, no palindrome)."""
     digits = digits_of(token.raw)
@@ -53,7 +143,7 @@ def score_aadhaar(scan: Scan, token: Token) -> float | None:
     # "91" + a mobile number is a phone unless a label says Aadhaar.
     base = None if digits[:2] == "91" and digits[2] in "6789" else 0.85
     score = decide(label, _AADHAAR, _NUMBER_AGAINST, base=base)
-    return score if score and aadhaar.is_valid(digits) else None
+    return score if score and is_valid_aadhaar(digits) else None
 
 
 def score_vid(scan: Scan, token: Token) -> float | None:
@@ -65,7 +155,7 @@ def score_vid(scan: Scan, token: Token) -> float | None:
         return None
     label = token.label
     score = decide(label, _VID, _VID_AGAINST, base=0.6)
-    if not score or not vid.is_valid(digits):
+    if not score or not is_valid_vid(digits):
         return None
     if label is None and luhn.is_valid(digits) and digits[0] in "3456":
         return None
@@ -100,13 +190,12 @@ def score_pan(scan: Scan, token: Token) -> float | None:
     raw = token.raw
     base = _case_base(raw, 0.85, 0.6)
     score = decide(token.label, _PAN, _ONLY_REFERENCE, base=base)
-    return score if score and pan.is_valid(raw) else None
+    return score if score and is_valid_pan(raw) else None
 
 
 def score_gstin(scan: Scan, token: Token) -> float | None:
     """15-character GSTIN: state code, embedded PAN, mod-36 check (``stdnum.in_.gstin``)."""
-    raw = token.raw
-    if not gstin.is_valid(raw):
+    if not is_valid_gstin(token.raw):
         return None
     return decide(token.label, _GSTIN, _NOTHING, base=0.95)
 
@@ -123,7 +212,7 @@ def score_voter_id(scan: Scan, token: Token) -> float | None:
     label = token.label
     base = None if raw[:3].upper() in _NOT_EPIC_PREFIXES else _case_base(raw, 0.7, 0.4)
     score = decide(label, _VOTER, _VOTER_AGAINST, base=base)
-    return score if score and epic.is_valid(raw) else None
+    return score if score and is_valid_epic(raw) else None
 
 
 def score_passport(scan: Scan, token: Token) -> float | None:

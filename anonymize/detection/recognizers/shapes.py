@@ -16,10 +16,11 @@ with fixed-width look-behinds; the token start is the anchor minus the kind's pr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from anonymize.detection.recognizers.joined import Cursor
 
-__all__ = ["KINDS", "STATE_CODES", "tokenize", "tokenize_joined"]
+__all__ = ["KINDS", "STATE_CODES", "tokenize"]
 
 _END = r"(?![A-Za-z0-9_@])(?![.\-][A-Za-z0-9._\-]*@)"
 """After a word-like token: not glued to a word, and not the local part of an address."""
@@ -38,61 +39,67 @@ STATE_CODES = frozenset((
 """State and union-territory codes used on plates and driving licences (incl. old OR, UA)."""
 _STATE = "(?i:" + "|".join(sorted(STATE_CODES)) + ")"
 
-# Each alternative is a named group; the first character (the anchor) is consumed before it.
-# The anchor is classified first by four look-behinds ('@', '+', a digit after a letter, a digit
-# starting a word), so a digit inside a number fails after four checks. Within a class the
+# The first character (the anchor) is consumed first; a digit right after a digit fails at
+# once (no token starts inside a number). The anchor is then classified by look-behinds (a digit
+# starting a word, a digit after letters, '@', '+': exclusive classes). Within a class the
 # alternatives are tried in order: the order is the precedence between shapes.
+#
+# Each alternative ends with an empty group named after its kind (``match.lastgroup``), rather
+# than being wrapped in it, and starts with a character (class) where it can: the regex engine
+# then skips an alternative whose first character does not fit after one check, instead of
+# entering it (a wrapping group or a repeat hides the first character). ``\d\d{{4,17}}`` is
+# ``\d{{5,18}}`` written so.
 _GRAMMAR = rf"""
-[0-9@+]
+[0-9@+](?<![0-9][0-9])
 (?:
-  (?<=@)(?P<at>[A-Za-z0-9](?:[A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]*[A-Za-z0-9])+|[A-Za-z0-9]*))
-| (?<=\+)(?P<plus>91[ \-]?(?:{_PHONE10})){_NUM_END}
+# digit-led: the anchor starts a word and is not the tail of a decimal or a masked number
+  (?<=\d)(?<![A-Za-z0-9_*]\d)(?<!\d[.,]\d)(?:
+    # a state code and a separator before the anchor: "MH 12 AB 1234", "MH-12-2011-0012345"
+      (?<=[ \-]\d)(?<=(?<![A-Za-z0-9]){_STATE}[ \-]\d)(?:
+          \d?[ \-]?(?:19|20)\d{{2}}[ \-]?\d{{7}}(?P<dl_sp>)
+        | \d?(?:[ \-]?[A-Za-z]{{1,3}}[ \-]?|[ \-])\d{{4}}(?P<plate_sp>)
+      ){_END}
+    | {_HEX}{_HEX}{{6}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}{_END}(?P<uuid>)
+    | \d\d{{4,17}}{_NUM_END}(?P<num>)
+    | \d\d{{2}}(?:[ \-]\d{{4}}){{3}}(?:[ \-]\d{{3}})?{_NUM_END}(?P<g4444>)
+    | \d\d{{2}}[ \-]\d{{6}}[ \-]\d{{5}}{_NUM_END}(?P<g465>)
+    | \d\d{{2}}[ \-]\d{{4}}[ \-]\d{{4}}{_NUM_END}(?P<g444>)
+    | \d\d{{3}}[ \-]\d{{5}}{_NUM_END}(?P<g55>)
+    | \d\d[ \-]\d{{3}}[ \-]\d{{4}}{_NUM_END}(?P<g334>)
+    | \d\d{{2}}[ \-]\d{{3}}[ \-]\d{{3}}{_NUM_END}(?P<g433>)
+    | [ \-](?<=0[ \-])(?:{_PHONE10}){_NUM_END}(?P<g0>)
+    | 1(?<=91)[ \-](?:{_PHONE10}){_NUM_END}(?P<g91>)
+    | \d\d[ \-]\d{{3}}{_NUM_END}(?P<g33>)
+    | \d{{0,2}}(?:\.\d{{1,3}}){{3}}(?!\d|\.\d)(?P<ipv4>)
+    | \d{{0,2}}\.\d{{4,}}°?\s?[NSns]?\s?,\s?-?\d{{1,3}}\.\d{{4,}}°?
+        (?:\s?[EWew](?![A-Za-z]))?(?P<geo>)
+    | (?:\d?(?P<dsep>[/.\-])\d{{1,2}}(?P=dsep)(?:\d{{4}}|\d{{2}})(?![\d/\-]|\.\d)
+        | \d{{3}}(?P<isep>[/.\-])\d{{1,2}}(?P=isep)\d{{1,2}}(?![\d/\-]|\.\d)
+        | \d?(?:st|nd|rd|th)?[ \-](?i:(?:{_MONTH})[a-z]*)\.?,?[ \-]\d{{4}}(?!\d))(?P<date>)
+    | \d[A-Za-z]{{5}}\d{{4}}[A-Za-z][A-Za-z0-9][A-Za-z][A-Za-z0-9]{_END}(?P<gstin>)
+    | \d[ \-]?[Bb][Hh][ \-]?\d{{4}}[ \-]?[A-Za-z]{{1,2}}{_END}(?P<bh>)
+    | {_HEX}(?:[:\-]{_HEX}{{2}}){{5}}(?![A-Za-z0-9:\-])(?P<mac>)
+    | {_HEX}{{0,3}}(?:::?{_HEX}{{1,4}}){{2,7}}(?:::)?(?![A-Za-z0-9:])(?P<hexcolon>)
+    | \d{{0,2}}\.\d{{4,}}(?![\d.])(?P<decimal>)
+    | (?=\d*[A-Fa-f]){_HEX}{{11,31}}{_END}(?P<dword>)
+  )
 # letter-led: the anchor is the first digit after letters that start a word
 | (?<=[A-Za-z]\d)(?:
-      (?<=(?<![A-Za-z0-9])[A-Za-z]{{5}}\d)(?P<pan>\d{{3}}[A-Za-z]){_END}
-    | (?<=(?<![A-Za-z0-9])[A-Za-z]{{4}}0)(?P<ifsc>[A-Za-z0-9]{{6}}){_END}
-    | (?<=(?<![A-Za-z0-9])[A-Za-z]{{3}}\d)(?P<epic>\d{{6}}){_END}
-    | (?<=(?<![A-Za-z0-9])[A-Za-z]\d)(?P<passport>\d{{6}}){_END}
+      (?<=(?<![A-Za-z0-9])[A-Za-z]{{5}}\d)\d{{3}}[A-Za-z]{_END}(?P<pan>)
+    | (?<=(?<![A-Za-z0-9])[A-Za-z]{{4}}0)[A-Za-z0-9]{{6}}{_END}(?P<ifsc>)
+    | (?<=(?<![A-Za-z0-9])[A-Za-z]{{3}}\d)\d{{6}}{_END}(?P<epic>)
+    | (?<=(?<![A-Za-z0-9])[A-Za-z]\d)\d{{6}}{_END}(?P<passport>)
     | (?<=(?<![A-Za-z0-9]){_STATE}\d)(?:
-          (?P<dl>\d?[ \-]?(?:19|20)\d{{2}}[ \-]?\d{{7}})
-        | (?P<plate>\d?[ \-]?(?:[A-Za-z]{{1,3}}[ \-]?)?\d{{4}})
+          \d?[ \-]?(?:19|20)\d{{2}}[ \-]?\d{{7}}(?P<dl>)
+        | \d?[ \-]?(?:[A-Za-z]{{1,3}}[ \-]?)?\d{{4}}(?P<plate>)
       ){_END}
     # hex after letters: letter-led device IDs (16/32 hex, UUIDs, MACs) and IPv6 addresses
-    | (?P<lword>{_HEX}{{7,}}
+    | (?:{_HEX}{{7,}}
         | {_HEX}*(?:[:\-]{_HEX}+){{2,}}(?:::(?:{_HEX}+(?::{_HEX}+)*)?)?
-        | {_HEX}*::(?:{_HEX}+(?::{_HEX}+)*)?){_END}
+        | {_HEX}*::(?:{_HEX}+(?::{_HEX}+)*)?){_END}(?P<lword>)
   )
-# digit-led: the anchor starts a word and is not the tail of a decimal or a masked number
-| (?<=\d)(?<![A-Za-z0-9_*]\d)(?<!\d[.,]\d)(?:
-    # a state code and a separator before the anchor: "MH 12 AB 1234", "MH-12-2011-0012345"
-      (?<=(?<![A-Za-z0-9]){_STATE}[ \-]\d)(?:
-          (?P<dl_sp>\d?[ \-]?(?:19|20)\d{{2}}[ \-]?\d{{7}})
-        | (?P<plate_sp>\d?(?:[ \-]?[A-Za-z]{{1,3}}[ \-]?|[ \-])\d{{4}})
-      ){_END}
-    | (?P<uuid>{_HEX}{{7}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}){_END}
-    | (?P<num>\d{{5,18}}){_NUM_END}
-    | (?P<g4444>\d{{3}}(?:[ \-]\d{{4}}){{3}}(?:[ \-]\d{{3}})?){_NUM_END}
-    | (?P<g465>\d{{3}}[ \-]\d{{6}}[ \-]\d{{5}}){_NUM_END}
-    | (?P<g444>\d{{3}}[ \-]\d{{4}}[ \-]\d{{4}}){_NUM_END}
-    | (?P<g55>\d{{4}}[ \-]\d{{5}}){_NUM_END}
-    | (?P<g334>\d{{2}}[ \-]\d{{3}}[ \-]\d{{4}}){_NUM_END}
-    | (?P<g433>\d{{3}}[ \-]\d{{3}}[ \-]\d{{3}}){_NUM_END}
-    | (?P<g0>(?<=0)[ \-](?:{_PHONE10})){_NUM_END}
-    | (?P<g91>(?<=9)1[ \-](?:{_PHONE10})){_NUM_END}
-    | (?P<g33>\d{{2}}[ \-]\d{{3}}){_NUM_END}
-    | (?P<ipv4>\d{{0,2}}(?:\.\d{{1,3}}){{3}})(?!\d|\.\d)
-    | (?P<geo>\d{{0,2}}\.\d{{4,}}°?\s?[NSns]?\s?,\s?-?\d{{1,3}}\.\d{{4,}}°?
-        (?:\s?[EWew](?![A-Za-z]))?)
-    | (?P<date>\d?(?P<dsep>[/.\-])\d{{1,2}}(?P=dsep)(?:\d{{4}}|\d{{2}})(?![\d/\-]|\.\d)
-        | \d{{3}}(?P<isep>[/.\-])\d{{1,2}}(?P=isep)\d{{1,2}}(?![\d/\-]|\.\d)
-        | \d?(?:st|nd|rd|th)?[ \-](?i:(?:{_MONTH})[a-z]*)\.?,?[ \-]\d{{4}}(?!\d))
-    | (?P<gstin>\d[A-Za-z]{{5}}\d{{4}}[A-Za-z][A-Za-z0-9][A-Za-z][A-Za-z0-9]){_END}
-    | (?P<bh>\d[ \-]?[Bb][Hh][ \-]?\d{{4}}[ \-]?[A-Za-z]{{1,2}}){_END}
-    | (?P<mac>{_HEX}(?:[:\-]{_HEX}{{2}}){{5}})(?![A-Za-z0-9:\-])
-    | (?P<hexcolon>{_HEX}{{0,3}}(?:::?{_HEX}{{1,4}}){{2,7}}(?:::)?)(?![A-Za-z0-9:])
-    | (?P<decimal>\d{{0,2}}\.\d{{4,}})(?![\d.])
-    | (?P<dword>(?=\d*[A-Fa-f]){_HEX}{{11,31}}){_END}
-  )
+| (?<=@)[A-Za-z0-9](?:[A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]*[A-Za-z0-9])+|[A-Za-z0-9]*)(?P<at>)
+| (?<=\+)91[ \-]?(?:{_PHONE10}){_NUM_END}(?P<plus>)
 )
 """
 _PATTERN = re.compile(_GRAMMAR, re.VERBOSE)
@@ -132,30 +139,28 @@ def _start(text: str, kind: str, anchor: int) -> int:
     return anchor
 
 
-def tokenize(text: str) -> list[tuple[str, int, int, int]]:
+def tokenize(text: str, starts: Sequence[int] = (0,)) -> list[tuple[str, int, int, int]]:
     """``(kind, start, end, floor)`` of the identifier-shaped tokens of ``text``, in order and
-    not overlapping; ``floor`` is where the previous token ended (a label before ``floor``
-    describes that token, not this one)."""
-    return tokenize_joined(text, [0])[0]
+    not overlapping; ``floor`` is where the previous token of the same text ended, or where the
+    text starts (a label before ``floor`` describes that token, not this one).
 
-
-def tokenize_joined(joined: str, starts: list[int]) -> list[list[tuple[str, int, int, int]]]:
-    """:func:`tokenize` of each text of a batch joined by :func:`.joined.join` (``starts`` are
-    the texts' offsets), in one regex pass."""
-    per_text: list[list[tuple[str, int, int, int]]] = [[] for _ in starts]
-    tokens, base, floor = per_text[0], 0, 0
+    ``text`` may be a batch joined by :func:`.joined.join` (``starts``: the texts' offsets): one
+    regex pass serves the batch, positions stay in the joined text, and only ``floor`` needs to
+    know where a text begins.
+    """
+    tokens: list[tuple[str, int, int, int]] = []
+    floor = 0
     cursor = Cursor(starts)
-    for match in _PATTERN.finditer(joined):
+    for match in _PATTERN.finditer(text):
         start, end = match.span()
         if start >= cursor.bound:
-            i = cursor.seek(start)
-            tokens, base, floor = per_text[i], starts[i], 0
+            floor = starts[cursor.seek(start)]
         kind = match.lastgroup
         if kind == "num":
             kind = _NUM_KINDS[end - start]
         elif kind in _SPECIAL_START:
-            start = _start(joined, kind, start)
-        tokens.append((kind, start - base, end - base, floor))
+            start = _start(text, kind, start)
+        tokens.append((kind, start, end, floor))
         if kind not in _UNCLAIMED:
-            floor = end - base
-    return per_text
+            floor = end
+    return tokens

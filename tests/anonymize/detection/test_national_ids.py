@@ -1,9 +1,14 @@
 """Government identifiers: valid, invalid and edge vectors (python-stdnum's documented ones)."""
 
+import random
+import string
+
 import pytest
-from stdnum import verhoeff
+from stdnum import luhn, verhoeff
+from stdnum.in_ import aadhaar, epic, gstin, pan, vid
 
 from anonymize.detection import PiiDetector
+from anonymize.detection.recognizers import national_ids
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +122,47 @@ def test_driving_licence(found):
     assert found("licence MH-1220110012345") == [("DRIVING_LICENCE_IN", "MH-1220110012345")]
     assert found("DL no XX12 20110012345") == []  # XX is not a state
     assert found("DL no MH12 18110012345") == []  # no year 1811
+
+
+def _candidates(rng, kind):
+    """Random values near each identifier's shape: valid check characters often enough, wrong
+    ones, wrong lengths and letters, lower case, separators, non-ASCII digits, palindromes."""
+    digits, letters = string.digits, string.ascii_uppercase
+    pick = lambda alphabet, n: "".join(rng.choice(alphabet) for _ in range(n))  # noqa: E731
+    if kind in ("aadhaar", "vid"):
+        body = pick(digits, 11 if kind == "aadhaar" else 15)
+        value = body + verhoeff.calc_check_digit(body)
+    elif kind == "pan":
+        value = pick(letters, 5) + pick(digits, 4) + pick(letters, 1)
+    elif kind == "epic":
+        body = pick(letters, 3) + pick(digits, 6)
+        value = body + luhn.calc_check_digit(body[3:])
+    else:
+        body = f"{rng.randrange(40):02d}" + pick(letters, 5) + pick(digits, 4) + pick(letters, 1)
+        body += pick(letters + digits, 1) + rng.choice("ZZZ1")
+        value = body + luhn.calc_check_digit(body, digits + letters)
+    mutations = [
+        lambda v: v, lambda v: v, lambda v: v.lower(),
+        lambda v: v[:-1] + pick(digits, 1), lambda v: v[:3] + pick(letters + digits, 1) + v[4:],
+        lambda v: v[:4] + rng.choice(" -") + v[4:], lambda v: v[1:], lambda v: v + "1",
+        lambda v: v.replace("1", "१").replace("2", "２"), lambda v: v[::-1],
+        lambda v: v[: len(v) // 2] + v[: len(v) // 2][::-1],  # a palindrome
+        lambda v: pick(digits + letters + " -", rng.randrange(0, 18)),
+    ]
+    return rng.choice(mutations)(value)
+
+
+@pytest.mark.parametrize("kind, fast, stdnum_check", [
+    ("aadhaar", national_ids.is_valid_aadhaar, aadhaar.is_valid),
+    ("vid", national_ids.is_valid_vid, vid.is_valid),
+    ("pan", national_ids.is_valid_pan, pan.is_valid),
+    ("epic", national_ids.is_valid_epic, epic.is_valid),
+    ("gstin", national_ids.is_valid_gstin, gstin.is_valid),
+])
+def test_checks_without_the_unicode_clean_up_agree_with_stdnum(kind, fast, stdnum_check):
+    # The fast checks apply stdnum's own rules to ASCII values; any disagreement (a stdnum
+    # upgrade changing a rule, say) shows here.
+    rng = random.Random(kind)
+    values = [_candidates(rng, kind) for _ in range(4000)]
+    assert [fast(v) for v in values] == [stdnum_check(v) for v in values]
+    assert 0.1 < sum(map(stdnum_check, values)) / len(values) < 0.9  # both outcomes tested

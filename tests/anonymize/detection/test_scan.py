@@ -64,18 +64,32 @@ def test_narration_slots_label_their_numbers():
     assert scan.tokens[0].label == "reference"
 
 
-def test_batch_scan_equals_scans_of_single_texts():
+def _shifted(spans, by):
+    return [(start - by, end - by) for start, end in spans]
+
+
+def test_joined_scan_equals_scans_of_single_texts():
+    # Labels, tokens, names and narration fields must all stop at the edge of their own text.
     texts = [
-        "Aadhaar 2341 2341 2346", "", "UPI/DR/412345678901/ASHA RAO/SBIN/asha@oksbi/rent",
+        "Aadhaar 2341 2341 2346", "", "UPI/DR/412345678902/ASHA RAO/SBIN/asha@oksbi/rent",
         "12", "Dear Aarav Sharma, a/c 12345678901", "mobile 9876543210\nPAN ACUPA7085R",
+        "NEFT/N123456789012/RAVI", "412345678902 Mr", "Aarav Sharma ref", "2341 2341 2346",
     ]
-    for batched, text in zip(Scan.batch(texts), texts, strict=True):
+    joined = Scan.joined(texts)
+    for text, base in zip(texts, joined.starts, strict=True):
         single = Scan(text)
-        assert batched.tokens == single.tokens
-        assert batched.names == single.names
-        assert batched.narrations == single.narrations
+        end = base + len(text)
+        tokens = [t for t in joined.tokens if base <= t.start < end]
+        assert [(t.kind, t.start - base, t.end - base, t.raw, t.label) for t in tokens] == [
+            tuple(t) for t in single.tokens]
+        assert _shifted([n for n in joined.names if base <= n[0] < end], base) == single.names
+        narrations = [n for n in joined.narrations if base <= n.start < end]
+        assert [(n.start - base, n.end - base, _shifted(n.names, base),
+                 _shifted(n.references, base), _shifted(n.accounts, base)) for n in narrations] == [
+            (n.start, n.end, list(n.names), list(n.references), list(n.accounts))
+            for n in single.narrations]
 
 
-def test_texts_with_nul_characters_are_scanned_one_by_one():
-    texts = ["a\0Aadhaar 2341 2341 2346", "PAN ACUPA7085R"]
-    assert [s.tokens for s in Scan.batch(texts)] == [Scan(t).tokens for t in texts]
+def test_texts_with_nul_characters_cannot_be_joined():
+    with pytest.raises(ValueError, match="NUL"):
+        Scan.joined(["a\0Aadhaar 2341 2341 2346", "PAN ACUPA7085R"])
