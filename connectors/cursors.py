@@ -113,7 +113,9 @@ class CursorStore:
             Path(text).parent.mkdir(parents=True, exist_ok=True)
             text = f"sqlite:///{text}"
         self.url = text
-        self._engine = create_engine(text)
+        # A pooled connection dies with a server restart or failover; the ping replaces it
+        # rather than failing the next acknowledgement.
+        self._engine = create_engine(text, pool_pre_ping=True)
         _metadata.create_all(self._engine)
 
     def position(self, connector: str) -> CursorPosition:

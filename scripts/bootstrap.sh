@@ -32,6 +32,27 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 say "java $(java_major) ok"
 
+# PostgreSQL's server binaries, for the SQL store tests: they run their own throwaway server
+# on 127.0.0.1 (nijta/services/postgres.py), so Debian's default cluster is not even created
+# (an older postgresql-common ignores that setting: its cluster is stopped right after).
+if ! command -v initdb >/dev/null && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+then
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing PostgreSQL (initdb); install Debian's postgresql package and re-run"; exit 1
+  fi
+  say "installing postgresql from Debian packages (no cluster is started)"
+  mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = off' > /etc/postgresql-common/createcluster.d/nijta.conf
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql \
+    >/dev/null
+  if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters -h | while read -r version cluster _; do
+      pg_ctlcluster "$version" "$cluster" stop 2>/dev/null || true
+    done
+  fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   say "creating $VENV with $("$PYTHON" --version)"
   "$PYTHON" -m venv "$VENV"

@@ -29,3 +29,27 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkSession]:
 @pytest.fixture
 def key_file(tmp_path: Path) -> Path:
     return tmp_path / "keys" / "master.key"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server on loopback for the whole run, started by the first test
+    that asks; a test makes its own database with nijta.services.create_database(url). Fails
+    (never skips) when the server cannot start: `make setup` installs PostgreSQL."""
+    import shutil
+    import tempfile
+
+    from nijta.services import PostgresServiceError, TemporaryPostgres
+
+    # Under /tmp, not tmp_path: as root the server runs as 'nobody', who must reach the folder.
+    folder = Path(tempfile.mkdtemp(prefix="nijta-pg-"))
+    server = TemporaryPostgres(folder)
+    try:
+        server.start()
+    except PostgresServiceError as exc:
+        pytest.fail(f"PostgreSQL for the SQL store tests: {exc}", pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+    shutil.rmtree(folder, ignore_errors=True)  # kept after a failed start: its log is there

@@ -171,7 +171,10 @@ class HtdSqlConnector:
 
     def _connect(self) -> Engine:
         if self._engine is None:
-            self._engine = create_engine(self._source.url.get_secret_value())
+            # Pooled connections outlive a batch; the ping replaces one a server restart or
+            # failover killed rather than failing the next page.
+            self._engine = create_engine(self._source.url.get_secret_value(),
+                                         pool_pre_ping=True)
         return self._engine
 
     def _unavailable(self, exc: SQLAlchemyError) -> SourceUnavailable:

@@ -1,6 +1,8 @@
-"""CursorStore keeps each connector's cursor in SQLite and never lets it skip or rewind."""
+"""CursorStore keeps each connector's cursor in SQLite or PostgreSQL and never lets it skip
+or rewind."""
 
 import threading
+from collections.abc import Iterator
 
 import pyarrow as pa
 import pytest
@@ -8,6 +10,7 @@ import pytest
 from connectors.base import SourceBatch
 from connectors.cursors import CursorPosition, CursorStore
 from connectors.exceptions import CursorConflict
+from nijta.services import create_database
 
 
 def _batch(sequence: int, start: dict | None, end: dict, connector: str = "upi") -> SourceBatch:
@@ -15,19 +18,31 @@ def _batch(sequence: int, start: dict | None, end: dict, connector: str = "upi")
                        records=pa.table({"id": [sequence]}))
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def cursor_url(request, tmp_path) -> str:
+    """A new cursor database: a sqlite file given as a plain path (the CLI's form), or a fresh
+    database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "state" / "cursors.db")
+    return create_database(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
-def store(tmp_path) -> CursorStore:
-    return CursorStore(tmp_path / "state" / "cursors.db")
+def store(cursor_url) -> Iterator[CursorStore]:
+    store = CursorStore(cursor_url)
+    yield store
+    store.close()
 
 
 def test_fresh_connector_starts_at_the_beginning(store):
     assert store.position("upi") == CursorPosition(cursor=None, next_sequence=0)
 
 
-def test_acknowledged_batches_move_the_cursor_and_survive_reopening(store, tmp_path):
+def test_acknowledged_batches_move_the_cursor_and_survive_reopening(store, cursor_url):
     store.acknowledge("upi", _batch(0, None, {"line": 10}))
     store.acknowledge("upi", _batch(1, {"line": 10}, {"line": 20}))
-    reopened = CursorStore(f"sqlite:///{tmp_path / 'state' / 'cursors.db'}")
+    store.close()
+    reopened = CursorStore(cursor_url if "://" in cursor_url else f"sqlite:///{cursor_url}")
     assert reopened.position("upi") == CursorPosition({"line": 20}, 2)
     assert reopened.position("other") == CursorPosition(None, 0)
     history = reopened.history("upi")

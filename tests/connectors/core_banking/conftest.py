@@ -1,9 +1,11 @@
-"""Fixtures of the core-banking connector tests: one generated bank, and connector factories."""
+"""Fixtures of the core-banking connector tests: one generated bank, connector factories, and
+empty source databases on each SQL backend."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from connectors.core_banking import (
 )
 from connectors.sandbox.core_banking import generate_htd
 from connectors.sandbox.population import generate_population
+from nijta.services import create_database
 
 FIRST_DAY = date(2026, 1, 12)
 
@@ -53,3 +56,16 @@ def htd_sql() -> Callable[..., HtdSqlConnector]:
         return HtdSqlConnector("cbs_htd", CoreBankingSqlSource(
             type="core_banking_sql", url=url, **options))
     return build
+
+
+@pytest.fixture
+def source_database(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], str]:
+    """A factory of empty databases by backend: ``"sqlite"`` (a file) or ``"postgresql"`` (a
+    fresh database on the session's PostgreSQL server, started at first use)."""
+    numbers = count()
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / f'finacle-{next(numbers)}.db'}"
+        return create_database(request.getfixturevalue("postgres_url"))
+    return make

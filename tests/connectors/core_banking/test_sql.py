@@ -19,11 +19,16 @@ from nijta.exceptions import ConfigError
 EXAMPLE = Path(__file__).resolve().parents[3] / "connectors/examples/core_banking_sql.yaml"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def database(request, source_database):
+    """An empty source database on each backend."""
+    return source_database(request.param)
+
+
 @pytest.fixture
-def url(tmp_path, htd):
-    url = f"sqlite:///{tmp_path / 'finacle.db'}"
-    write_htd_table(htd, url)
-    return url
+def url(database, htd):
+    write_htd_table(htd, database)
+    return database
 
 
 def _keys(table):
@@ -56,7 +61,7 @@ def test_a_page_boundary_inside_a_transaction_and_a_day(url, htd, htd_sql):
     assert _keys(rest) == keys[cut:]
 
 
-def test_amounts_are_exact_through_sqlite(url, htd, htd_sql):
+def test_amounts_are_exact_through_the_database(url, htd, htd_sql):
     records = pa.concat_tables([b.records for b in htd_sql(url).read_batches(None)])
     amounts = records.column("tran_amt").to_pylist()
     assert amounts == htd.column("tran_amt").to_pylist()
@@ -64,10 +69,9 @@ def test_amounts_are_exact_through_sqlite(url, htd, htd_sql):
     assert any(a >= 1_000_000 and a % 1 for a in amounts)  # crores with paise survive
 
 
-def test_malformed_rows_are_reported_by_key_and_the_cursor_moves_past(tmp_path, htd, htd_sql):
-    url = f"sqlite:///{tmp_path / 'bad.db'}"
-    write_htd_table(htd, url, malformed_rows=6)
-    batches = list(htd_sql(url, batch_size=50).read_batches(None))
+def test_malformed_rows_are_reported_by_key_and_the_cursor_moves_past(database, htd, htd_sql):
+    write_htd_table(htd, database, malformed_rows=6)
+    batches = list(htd_sql(database, batch_size=50).read_batches(None))
     malformed = [m for b in batches for m in b.malformed]
     assert sum(b.records.num_rows for b in batches) + len(malformed) == htd.num_rows
     assert len(malformed) == 6 and len(SQL_MALFORMATIONS) == 3

@@ -1,18 +1,17 @@
-"""Consent registry fixtures: a registry on each sqlite form, and artefacts to fill it."""
+"""Consent registry fixtures: a registry on each backend (sqlite in memory and in a file,
+PostgreSQL), and artefacts to fill it."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
+from nijta.services import create_database
 from policies.consent import ConsentArtefact, ConsentRegistry, ConsentSource
-from policies.consent.tables import metadata
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)  # the same in the test modules
 DAY = timedelta(days=1)
@@ -28,24 +27,16 @@ def token() -> Callable[[str], str]:
     return _token
 
 
-POSTGRES_ENV = "NIJTA_TEST_POSTGRES_URL"
-"""A PostgreSQL URL (e.g. postgresql+psycopg://nijta@127.0.0.1/nijta_test) to run the
-registry tests there too (needs a driver such as psycopg); its consent tables are dropped
-before each test."""
-
-
 @pytest.fixture(params=["memory", "sqlite-file",
-                        *(["postgresql"] if os.environ.get(POSTGRES_ENV) else [])])
+                        pytest.param("postgresql", marks=pytest.mark.slow)])
 def registry_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each backend the registry claims: sqlite in memory and in a file, and a fresh database
+    on the session's PostgreSQL server (tests/conftest.py ``postgres_url``)."""
     if request.param == "memory":
         return "sqlite://"
     if request.param == "sqlite-file":
         return f"sqlite:///{tmp_path / 'registry' / 'consents.sqlite'}"
-    url = os.environ[POSTGRES_ENV]
-    engine = create_engine(url)
-    metadata.drop_all(engine)
-    engine.dispose()
-    return url
+    return create_database(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

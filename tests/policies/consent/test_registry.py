@@ -1,5 +1,5 @@
-"""ConsentRegistry on sqlite in memory and in a file: records, transitions and events,
-is_permitted for every rule, expiry, lapses and listeners."""
+"""ConsentRegistry on sqlite in memory and in a file, and on PostgreSQL: records, transitions
+and events, is_permitted for every rule, expiry, lapses and listeners."""
 
 from __future__ import annotations
 
