@@ -67,6 +67,10 @@ def delta_spark_conf(
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.pyspark.python": sys.executable,
         "spark.databricks.delta.snapshotPartitions": "2",
+        # VACUUM lists files with this many tasks (10,000 by default): minutes on a small
+        # machine for a table of a few files.
+        "spark.sql.sources.parallelPartitionDiscovery.parallelism": str(
+            DEFAULT_SHUFFLE_PARTITIONS),
         "spark.sql.debug.maxToStringFields": "500",
     }
     if local_dir is not None:
