@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from policies.consent import ConsentRegistry
 
 __all__ = ["consent_app"]
 
@@ -60,6 +63,9 @@ def revoke_command(
         help="also record the event in this audit log")] = None,
     key_file: Annotated[Path | None, typer.Option(
         help="key file that signs the audit log's checkpoints")] = None,
+    workspace: Annotated[Path | None, typer.Option(
+        help="also erase, from this workspace, the data whose only basis was this consent")]
+    = None,
 ) -> None:
     """Revoke a consent now: the status becomes REVOKED (final) and an event is recorded."""
     from anonymize.keys import LocalKeyStore
@@ -74,6 +80,8 @@ def revoke_command(
                       else CheckpointSigner.from_key_store(LocalKeyStore(key_file)))
             log = AuditLog(audit_log, signer=signer)
             registry.subscribe(lambda event: log.append("consent_event", event.audit_payload()))
+        if workspace is not None:
+            _erase_on_withdrawal(registry, workspace, audit_log)
         try:
             event = registry.set_status(consent_id, ConsentStatus.REVOKED,
                                         at=datetime.now(UTC), reason=reason, actor=actor)
@@ -81,3 +89,14 @@ def revoke_command(
             registry.close()
     typer.echo(f"consent {consent_id}: {event.from_status} → {event.to_status} "
                f"(event {event.id})")
+
+
+def _erase_on_withdrawal(registry: ConsentRegistry, workspace: Path,
+                         audit_log: Path | None) -> None:
+    """Have the revocation erase, in ``workspace``, each principal it leaves without basis."""
+    from policies.erasure.cli import open_workspace, workspace_eraser
+    from policies.erasure.withdrawal import ConsentWithdrawal
+
+    eraser = workspace_eraser(open_workspace(workspace), registry, audit_log,
+                              actor="nijta consent revoke")
+    ConsentWithdrawal(registry, eraser).attach()

@@ -30,9 +30,10 @@ from policies.loading import DEFAULT_POLICY_DIR
 
 if TYPE_CHECKING:
     from nijta.configuration import Workspace
+    from policies.consent import ConsentRegistry
     from policies.erasure.principal import Eraser
 
-__all__ = ["IdentifierKind", "erase", "retention_app"]
+__all__ = ["IdentifierKind", "erase", "open_workspace", "retention_app", "workspace_eraser"]
 
 retention_app = typer.Typer(help="Purge what is past DataLife or retention.",
                             no_args_is_help=True)
@@ -69,19 +70,26 @@ def _working(label: str) -> Iterator[None]:
         yield
 
 
-def _eraser(ws: Workspace, consent_db: str | None, audit_log: Path | None,
-            actor: str) -> Eraser:
+def workspace_eraser(ws: Workspace, consents: ConsentRegistry, audit_log: Path | None,
+                     actor: str) -> Eraser:
+    """An eraser over the workspace's lake and online store (starts a Spark session)."""
     from featurestore.spark import build_session
-    from policies.erasure.locations import open_audit_log, open_consent_registry
+    from policies.erasure.locations import open_audit_log
     from policies.erasure.principal import Eraser
 
     spark = build_session("nijta-erasure", local_dir=ws.spark_local_dir)
-    return Eraser.for_workspace(ws, spark=spark, actor=actor,
-                                consents=open_consent_registry(ws, consent_db),
+    return Eraser.for_workspace(ws, spark=spark, actor=actor, consents=consents,
                                 audit=open_audit_log(ws, audit_log))
 
 
-def _workspace(path: Path) -> Workspace:
+def _eraser(ws: Workspace, consent_db: str | None, audit_log: Path | None,
+            actor: str) -> Eraser:
+    from policies.erasure.locations import open_consent_registry
+
+    return workspace_eraser(ws, open_consent_registry(ws, consent_db), audit_log, actor)
+
+
+def open_workspace(path: Path) -> Workspace:
     from nijta.configuration import Workspace
 
     ws = Workspace(path.resolve())
@@ -137,7 +145,7 @@ def erase(
     from nijta.cli import _exit_on_error
 
     with _exit_on_error("erase"):
-        ws = _workspace(workspace)
+        ws = open_workspace(workspace)
         token = _principal(ws, principal_token, identifier, kind)
         eraser = _eraser(ws, consent_db, audit_log, actor="nijta erase")
         with _working("erasing the principal from every store"):
@@ -175,7 +183,7 @@ def retention_run(
 
     at = _parse_now(now)
     with _exit_on_error("retention run"):
-        ws = _workspace(workspace)
+        ws = open_workspace(workspace)
         eraser = _eraser(ws, consent_db, audit_log, actor="nijta retention run")
         engine = PolicyEngine(load_policy(policy), consents=eraser.consents,
                               audit=None if dry_run else eraser.audit)

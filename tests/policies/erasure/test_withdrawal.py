@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from pyspark.sql import functions as F
+from typer.testing import CliRunner
 
 from featurestore.definitions import GOLD_TABLE
+from nijta.cli import app
 from policies.consent import ConsentArtefact, ConsentRegistry, ConsentSource, ConsentStatus
 from policies.erasure.locations import consent_db_url
 from policies.erasure.principal import Eraser
@@ -123,3 +125,20 @@ def test_revocation_end_to_end_erases_only_the_principal_without_basis(spark, wo
                  .isin(payers)).groupBy("payer_token").count().collect()}
     assert set(remaining) == {covered}
     assert registry.get("c-2").status is ConsentStatus.ACTIVE
+
+
+@pytest.mark.slow
+def test_consent_revoke_with_a_workspace_erases_through_the_cli(spark, workspace, built):
+    upi = spark.read.format("delta").load(str(workspace.bronze_table("upi_transactions")))
+    token = upi.select("payer_token").orderBy("payer_token").first().payer_token
+    url = consent_db_url(workspace)
+    ConsentRegistry(url).record(_consent("cli-1", token))
+
+    result = CliRunner().invoke(app, ["consent", "revoke", "cli-1", "--db", url, "--reason",
+                                      "withdrawn in app", "--workspace", str(workspace.root)])
+
+    assert result.exit_code == 0, result.output
+    for table in (workspace.bronze_table("upi_transactions"), workspace.gold_table(GOLD_TABLE)):
+        rows = spark.read.format("delta").load(str(table))
+        assert rows.where(F.col("payer_token") == token).count() == 0
+    assert ConsentRegistry(url).get("cli-1").status is ConsentStatus.REVOKED
