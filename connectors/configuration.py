@@ -10,10 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 
 from nijta.configuration import load_yaml_model
-from policies.field_plan import FieldPlan
 
 __all__ = [
     "ConnectorConfig", "CreationTimeIncrement", "HttpSourceSettings", "SinkConfig", "SourceConfig",
@@ -111,24 +110,47 @@ class SinkConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     bronze_table: str = Field(pattern=_NAME)
-    """Name of the bronze Delta table under ``<workspace>/lake/bronze/``."""
+    """Name of the bronze Delta table under ``<location>/bronze/``."""
+    location: str | None = None
+    """URI of the lake the bronze table and the dead-letter queue go under (``s3://…``,
+    ``gs://…``, ``abfss://…``, ``file:///…`` or an absolute path); unset: the workspace's
+    ``lake/``. It must lie in a storage location of the policy whose region may hold the
+    dataset's data class: ingestion checks that before it writes anything."""
 
 
 class ConnectorConfig(BaseModel):
-    """One source: how to reach it, what its fields are, why we process them, where they go."""
+    """One source: how to reach it, which policy dataset it feeds, why, and where it lands.
+
+    What each field becomes (tokenized, dropped, scrubbed …) is not said here: it is the
+    classification of ``dataset`` in the policy, so one policy governs every connector.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=_NAME)
     """Connector id; also the Delta ``txnAppId`` of its commits."""
     source: SourceConfig
+    dataset: str = Field(pattern=_NAME)
+    """The policy dataset the records belong to: its classification gives every field's
+    transform, its data class the residency rules of the sink."""
     purpose: str = Field(pattern=_NAME)
-    """The purpose the data is processed for (DPDP)."""
-    classification: FieldPlan
-    """The dataset's field plan: every source field with its transform."""
+    """The purpose the data is processed for (DPDP); the dataset must be declared for it."""
+    policy_dir: Path | None = None
+    """The policy directory; unset: the shipped defaults (``policies/defaults``). A relative
+    path is read from the folder of the connector file."""
     sink: SinkConfig
+    _source_file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_file(self) -> Path | None:
+        """The YAML file the config was loaded from (``None``: built in code)."""
+        return self._source_file
 
 
 def load_connector_config(path: Path) -> ConnectorConfig:
     """Load and validate a connector YAML file; errors name the file and key."""
-    return load_yaml_model(path, ConnectorConfig)
+    config = load_yaml_model(path, ConnectorConfig)
+    if config.policy_dir is not None and not config.policy_dir.is_absolute():
+        config = config.model_copy(update={"policy_dir": path.parent / config.policy_dir})
+    config._source_file = path
+    return config

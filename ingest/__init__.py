@@ -1,6 +1,19 @@
-"""ingest: source batches → validation → field plan → bronze Delta, with a dead-letter queue."""
+"""ingest: every connector's batches → validation → field plan → bronze Delta, exactly once,
+with an encrypted dead-letter queue. See :mod:`ingest.pipeline`."""
 
-from ingest.exceptions import BronzeCommitFailed, IngestError
-from ingest.pipeline import IngestSummary, run_ingest
+from ingest.crash import CrashPoint
+from ingest.exceptions import (
+    BronzeCommitFailed,
+    DeadLetterError,
+    IngestError,
+    IngestRefused,
+    InjectedCrash,
+    NoValidationSchema,
+    StagingLost,
+)
+from ingest.pipeline import run_ingest
+from ingest.summary import BatchSummary, IngestSummary
 
-__all__ = ["BronzeCommitFailed", "IngestError", "IngestSummary", "run_ingest"]
+__all__ = ["BatchSummary", "BronzeCommitFailed", "CrashPoint", "DeadLetterError",
+           "IngestError", "IngestRefused", "IngestSummary", "InjectedCrash",
+           "NoValidationSchema", "StagingLost", "run_ingest"]

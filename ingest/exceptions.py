@@ -2,17 +2,52 @@
 
     NijtaError
      └── IngestError
-          └── BronzeCommitFailed    the Delta commit of a batch failed (nothing was acknowledged)
+          ├── IngestRefused          the policy refuses the dataset, purpose or sink location;
+          │                          nothing was read or written
+          ├── NoValidationSchema     the dataset has no registered validation schema
+          ├── BronzeCommitFailed     the Delta commit of a batch failed (nothing was acknowledged)
+          ├── DeadLetterError        a dead letter cannot be opened (wrong key, moved payload)
+          ├── StagingLost            a committed, unacknowledged batch lost its staged letters
+          └── InjectedCrash          ``crash_at`` fired (crash tests only)
+
+Messages name the connector file or connector, the batch and the rule; never a record's values.
 """
 
 from nijta.exceptions import NijtaError
 
-__all__ = ["BronzeCommitFailed", "IngestError"]
+__all__ = ["BronzeCommitFailed", "DeadLetterError", "IngestError", "IngestRefused",
+           "InjectedCrash", "NoValidationSchema", "StagingLost"]
 
 
 class IngestError(NijtaError):
     """Root of the ingest stage's errors."""
 
 
+class IngestRefused(IngestError):
+    """The policy refused the ingestion; the message names the file, the rule id and why."""
+
+    def __init__(self, where: str, rule: str, reason: str) -> None:
+        super().__init__(f"{where}: refused by policy rule {rule}: {reason}")
+        self.rule = rule
+        self.reason = reason
+
+
+class NoValidationSchema(IngestError):
+    """Register the dataset's pandera schema in ``ingest.schemas.DATASET_VALIDATIONS``."""
+
+
 class BronzeCommitFailed(IngestError):
     """Spark could not commit a staged batch to its bronze table."""
+
+
+class DeadLetterError(IngestError):
+    """A sealed payload did not open: another key, or moved to another position."""
+
+
+class StagingLost(IngestError):
+    """A batch is in bronze but neither acknowledged nor complete in the dead-letter queue,
+    and its staging folder is gone; restore the folder or repair the queue by hand."""
+
+
+class InjectedCrash(IngestError):
+    """Raised by ``run_ingest(crash_at=…)`` at the chosen boundary, to test recovery."""

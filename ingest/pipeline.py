@@ -1,127 +1,164 @@
-"""The ingestion pipeline: source pages → validate → field plan → staged Parquet → bronze Delta.
+"""The ingestion pipeline: one shape for every connector, exactly once into bronze Delta.
 
-Apache Beam runs the per-page work. Without ``--runner`` it uses the in-process FnApiRunner:
-Beam 2.77's DirectRunner would first try PrismRunner, which downloads a binary. Any other
-runner and its options pass through unchanged (``--runner=FlinkRunner …``).
+::
 
-Raw records exist only in memory between the fetch and the field plan; what is written is
-tokenized Parquet, and rejected rows only encrypted in the dead-letter queue.
+    policy: plan_ingest + check_location (refused → IngestRefused, nothing read or written)
+    reconcile: finish the batch a crashed run committed but did not acknowledge
+    Beam:   read batches from the stored cursor (the connector, in a worker)
+            → validate (the dataset's pandera schema) → field plan (tokenize, drop, scrub …)
+            → stage Parquet rows + sealed dead letters per batch
+    driver: per batch, in sequence order: commit bronze → commit dead letters → audit
+            → acknowledge the cursor → drop the staging folder
+
+Raw records exist only in the worker's memory between the connector and the field plan: the
+read, protect and stage steps are fused (no shuffle between them, which a distributed runner
+would persist), and what is written is tokenized Parquet and encrypted letters. A run reads in
+rounds of at most ``ROUND_BATCHES`` batches, each staged by one Beam run and then committed.
+
+Runners: without ``--runner`` Beam runs in-process on the FnApiRunner (Beam 2.77's DirectRunner
+would first try the PrismRunner, which downloads a binary). Every Beam argument passes through
+unchanged, so the same code runs on a cluster::
+
+    nijta ingest upi.yaml -- --runner=FlinkRunner --flink_master=flink:8081 \
+        --environment_type=LOOPBACK
+    nijta ingest upi.yaml -- --runner=SparkRunner --spark_master_url=spark://host:7077
+    nijta ingest upi.yaml -- --runner=DataflowRunner --project=P --region=asia-south1 \\
+        --temp_location=gs://nijta-lake-india/tmp
+
+On such a runner the workers read the source and write the staging folder, so the workspace
+(its ``lake/_staging``) must be storage the workers and the driver share, in an allowed region.
 
 Usage::
 
-    summary = run_ingest(config, Workspace(Path(".nijta-demo")))
+    summary = run_ingest(load_connector_config(path), Workspace(Path(".nijta-demo")),
+                         spark=build_session("nijta-ingest"))
+    summary.read == summary.written + summary.dead_letters
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
-import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
-from apache_beam.metrics.metric import Metrics, MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from pyspark.sql import SparkSession
 
-from anonymize.field_transforms import apply_field_plan
 from anonymize.keys import LocalKeyStore
 from anonymize.tokens import Tokenizer
+from connectors.base import Connector, Cursor, SourceBatch
 from connectors.configuration import ConnectorConfig
-from connectors.upi.client import UpiTransactionClient
-from connectors.upi.schema import UPI_TRANSACTION_SCHEMA, to_lake_types
-from ingest.bronze import commit_to_bronze
-from ingest.dead_letters import DeadLetter, write_dead_letters
-from ingest.validation import split_valid
+from connectors.cursors import CursorStore
+from connectors.registry import open_connector
+from ingest.admission import Admission, admit
+from ingest.commits import BatchCommitter
+from ingest.crash import CRASH_BATCH, CrashPoint, crash_if
+from ingest.dead_letter_queue import DeadLetterQueue
+from ingest.dead_letters import LetterSeal, build_dead_letters
+from ingest.protection import protect_records
+from ingest.schemas import validation_for
+from ingest.staging import BatchManifest, BatchStaging
+from ingest.summary import BatchSummary, IngestSummary
 from nijta.configuration import Workspace
+from policies.audit import AuditLog, CheckpointSigner
+from policies.enforcement import PolicyEngine
+from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
-__all__ = ["IngestSummary", "run_ingest"]
+__all__ = ["ROUND_BATCHES", "IngestSummary", "audit_log_for", "cursor_store_for",
+           "open_source", "run_ingest"]
 
-_NS = "nijta.ingest"
-_DLQ_NS = "nijta.ingest.dlq"
+ROUND_BATCHES = 16
+"""Batches staged by one Beam run before the driver commits them."""
+
+ConnectorClass = Callable[[str, Any], Connector]
+
+
+def cursor_store_for(workspace: Workspace) -> CursorStore:
+    """The workspace's cursor store (SQLite under ``state/``)."""
+    return CursorStore(workspace.state / "cursors.db")
+
+
+def audit_log_for(workspace: Workspace) -> AuditLog:
+    """The workspace's audit log, signing checkpoints with its key store."""
+    signer = CheckpointSigner.from_key_store(LocalKeyStore(workspace.key_file))
+    return AuditLog(workspace.root / "audit" / "audit.jsonl", signer=signer)
+
+
+def open_source(config: ConnectorConfig, connector_class: ConnectorClass | None) -> Connector:
+    """The connector of ``config``: the registry's, or ``connector_class(name, source)``."""
+    if connector_class is None:
+        return open_connector(config)
+    return connector_class(config.name, config.source)
 
 
 @dataclass(frozen=True)
-class IngestSummary:
-    """Counts of one ingestion run; ``read == written + rejected`` always."""
-
-    connector: str
-    batch_id: str
-    read: int
-    written: int
-    rejected: int
-    rejected_by_rule: dict[str, int] = field(default_factory=dict)
-    bronze_table: str = ""
+class _ReadRequest:
+    cursor: Cursor | None
+    first_sequence: int
+    limit: int
+    crash: CrashPoint | None
 
 
-class _ReadPage(beam.DoFn):
-    def __init__(self, config: ConnectorConfig) -> None:
+class _ReadBatches(beam.DoFn):
+    """Batches from the cursor on, at most ``limit``; the connector lives in the worker."""
+
+    def __init__(self, config: ConnectorConfig, connector_class: ConnectorClass | None) -> None:
         self._config = config
+        self._connector_class = connector_class
 
-    def setup(self) -> None:
-        self._client = UpiTransactionClient(self._config.name, self._config.source)
+    def process(self, request: _ReadRequest) -> Iterator[SourceBatch]:
+        read = 0
+        with closing(open_source(self._config, self._connector_class)) as connector:
+            for batch in connector.read_batches(request.cursor,
+                                                first_sequence=request.first_sequence):
+                if read == CRASH_BATCH:
+                    crash_if(request.crash, CrashPoint.AFTER_READ, f"batch {batch.batch_id}")
+                read += 1
+                yield batch
+                if read >= request.limit:
+                    break
+        crash_if(request.crash, CrashPoint.AFTER_READ, f"the end of {read} batches")
 
-    def process(self, page: int) -> Iterator[tuple[int, pd.DataFrame]]:
-        records = self._client.fetch_page(page).records
-        Metrics.counter(_NS, "read").inc(len(records))
-        yield page, pd.DataFrame.from_records(records)
 
-    def teardown(self) -> None:
-        self._client.close()
+class _Protect(beam.DoFn):
+    """Validation and field plan of a batch; its rejects sealed as dead letters."""
 
-
-class _ValidateAndMask(beam.DoFn):
-    REJECTED = "rejected"
-
-    def __init__(self, config: ConnectorConfig, key_file: Path) -> None:
-        self._plan = config.classification
+    def __init__(self, dataset: str, admission: Admission, key_file: Path) -> None:
+        self._dataset = dataset
+        self._plan = admission.plan
         self._key_file = key_file
 
     def setup(self) -> None:
-        self._tokenizer = Tokenizer(LocalKeyStore(self._key_file))
+        keys = LocalKeyStore(self._key_file)
+        self._tokenizer = Tokenizer(keys)
+        self._seal = LetterSeal(keys)
+        self._validation = validation_for(self._dataset)
 
-    def process(self, element: tuple[int, pd.DataFrame]) -> Iterator[Any]:
-        page, frame = element
-        valid, rejections = split_valid(frame, UPI_TRANSACTION_SCHEMA)
-        if rejections:
-            raw = frame.astype(object).where(frame.notna(), None)
-            yield beam.pvalue.TaggedOutput(
-                self.REJECTED, (page, [(r, raw.iloc[r.row].to_dict()) for r in rejections]))
-        if len(valid):
-            yield page, apply_field_plan(to_lake_types(valid), self._plan, self._tokenizer)
-
-
-class _StageParquet(beam.DoFn):
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-
-    def process(self, element: tuple[int, pa.Table]) -> None:
-        page, table = element
-        self._folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, self._folder / f"page-{page:06d}.parquet")
-        Metrics.counter(_NS, "written").inc(table.num_rows)
+    def process(self, batch: SourceBatch) -> Iterator[tuple[BatchManifest, pa.Table, pa.Table]]:
+        protected = protect_records(batch.records, self._validation, self._plan,
+                                    self._tokenizer)
+        letters = build_dead_letters(batch, protected.rejected, self._seal)
+        manifest = BatchManifest(
+            connector=batch.connector, sequence=batch.sequence, batch_id=batch.batch_id,
+            start=batch.start, end=batch.end, records=batch.records.num_rows,
+            malformed=len(batch.malformed), written=protected.table.num_rows,
+            by_rule=dict(Counter(letters.column("rule").to_pylist())),
+            metadata=dict(batch.metadata))
+        yield manifest, protected.table, letters
 
 
-class _WriteDeadLetters(beam.DoFn):
-    def __init__(self, connector: str, batch_id: str, folder: Path, key_file: Path) -> None:
-        self._connector, self._batch_id = connector, batch_id
-        self._folder, self._key_file = folder, key_file
+class _Stage(beam.DoFn):
+    def __init__(self, staging: BatchStaging) -> None:
+        self._staging = staging
 
-    def process(self, element: tuple[int, list[tuple[Any, dict[str, Any]]]]) -> None:
-        page, rejected = element
-        letters = [(DeadLetter(self._connector, self._batch_id, page, r.row, r.rule, r.reason,
-                               payload=""), record) for r, record in rejected]
-        write_dead_letters(self._folder / f"page-{page:06d}.jsonl", letters,
-                           LocalKeyStore(self._key_file))
-        Metrics.counter(_NS, "rejected").inc(len(letters))
-        for r, _ in rejected:
-            Metrics.counter(_DLQ_NS, r.rule).inc()
+    def process(self, element: tuple[BatchManifest, pa.Table, pa.Table]) -> None:
+        self._staging.write(*element)
 
 
 def _pipeline(beam_args: Sequence[str]) -> beam.Pipeline:
@@ -131,58 +168,97 @@ def _pipeline(beam_args: Sequence[str]) -> beam.Pipeline:
     return beam.Pipeline(runner=FnApiRunner(), options=options)
 
 
-def _next_batch(workspace: Workspace, connector: str) -> int:
-    state = workspace.state / f"{connector}.json"
-    return json.loads(state.read_text())["next_batch"] if state.exists() else 0
+@dataclass(frozen=True)
+class _Run:
+    """What every round of one run shares."""
 
+    config: ConnectorConfig
+    workspace: Workspace
+    admission: Admission
+    staging: BatchStaging
+    beam_args: Sequence[str]
+    connector_class: ConnectorClass | None
 
-def _acknowledge(workspace: Workspace, connector: str, batch: int) -> None:
-    state = workspace.state / f"{connector}.json"
-    state.parent.mkdir(parents=True, exist_ok=True)
-    state.write_text(json.dumps({"next_batch": batch + 1}))
+    def stage_round(self, request: _ReadRequest) -> None:
+        """Read, protect and stage up to ``request.limit`` batches (one Beam run)."""
+        pipeline = _pipeline(self.beam_args)
+        _ = (pipeline
+             | "Cursor" >> beam.Create([request])
+             | "Read" >> beam.ParDo(_ReadBatches(self.config, self.connector_class))
+             | "Protect" >> beam.ParDo(_Protect(self.config.dataset, self.admission,
+                                                self.workspace.key_file))
+             | "Stage" >> beam.ParDo(_Stage(self.staging)))
+        pipeline.run().wait_until_finish()
 
 
 def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSession,
-               beam_args: Sequence[str] = ()) -> IngestSummary:
-    """Ingest everything the source serves now into the connector's bronze table."""
-    batch = _next_batch(workspace, config.name)
-    batch_id = f"{config.name}-{batch:06d}"
-    staged = workspace.staging(config.name, batch_id)
-    shutil.rmtree(staged, ignore_errors=True)  # a crashed earlier try of the same batch
-    with UpiTransactionClient(config.name, config.source) as client:
-        pages = client.fetch_page(0).total_pages
+               beam_args: Sequence[str] = (), max_batches: int | None = None,
+               crash_at: CrashPoint | None = None,
+               progress: Callable[[BatchSummary], None] | None = None,
+               connector_class: ConnectorClass | None = None) -> IngestSummary:
+    """Ingest what ``config``'s source holds after its stored cursor into its bronze table.
 
-    pipeline = _pipeline(beam_args)
-    checked = (pipeline | "Pages" >> beam.Create(range(pages))
-               | "Read" >> beam.ParDo(_ReadPage(config))
-               | "ValidateAndMask" >> beam.ParDo(_ValidateAndMask(config, workspace.key_file))
-               .with_outputs(_ValidateAndMask.REJECTED, main="valid"))
-    _ = checked.valid | "Stage" >> beam.ParDo(_StageParquet(staged))
-    _ = checked[_ValidateAndMask.REJECTED] | "DeadLetters" >> beam.ParDo(_WriteDeadLetters(
-        config.name, batch_id, workspace.dead_letters(config.name) / batch_id,
-        workspace.key_file))
-    result = pipeline.run()
-    result.wait_until_finish()
-    counts = _counters(result)
+    Args:
+        spark: the session that commits to Delta (``featurestore.spark.build_session``).
+        beam_args: Beam pipeline options, passed through (``--runner=…`` and its options).
+        max_batches: read at most this many new batches (``None``: until the source is done).
+        crash_at: stop with :class:`~ingest.exceptions.InjectedCrash` at this boundary
+            (see :mod:`ingest.crash`; recovery tests only).
+        progress: called with each batch's counts once it is committed and acknowledged.
+        connector_class: build the connector as ``connector_class(name, source)`` instead of
+            by the registry (a connector whose source type is not registered yet).
 
-    table = workspace.bronze_table(config.sink.bronze_table)
-    if counts.get("written", 0):
-        commit_to_bronze(spark, staged, table, app_id=config.name, version=batch)
-    _acknowledge(workspace, config.name, batch)
-    shutil.rmtree(staged, ignore_errors=True)
-    return IngestSummary(
-        connector=config.name, batch_id=batch_id, read=counts.get("read", 0),
-        written=counts.get("written", 0), rejected=counts.get("rejected", 0),
-        rejected_by_rule={k.removeprefix("dlq:"): v for k, v in counts.items()
-                          if k.startswith("dlq:")},
-        bronze_table=str(table),
-    )
+    Raises:
+        IngestRefused: the policy refuses the dataset, purpose or a sink location.
+    """
+    engine = PolicyEngine(load_policy(config.policy_dir or DEFAULT_POLICY_DIR),
+                          audit=audit_log_for(workspace))
+    with closing(open_source(config, connector_class)) as connector:
+        columns = connector.schema().names
+    admission = admit(config, workspace, engine, columns=columns)
+    store = cursor_store_for(workspace)
+    run = _Run(config, workspace, admission, BatchStaging(workspace.lake / "_staging"
+                                                          / config.name),
+               beam_args, connector_class)
+    committer = BatchCommitter(spark, admission, store, run.staging, engine.audit,
+                               DeadLetterQueue(spark, admission.dead_letter_uri), config.name)
+    done: list[BatchSummary] = []
+    try:
+        recovered = committer.reconcile()
+        if recovered is not None:
+            _report(done, recovered, progress)
+        _commit_rounds(run, committer, store, max_batches, crash_at, done, progress)
+    finally:
+        store.close()
+    return IngestSummary(connector=config.name, bronze_table=admission.bronze_uri,
+                         dead_letter_table=admission.dead_letter_uri,
+                         policy_version=admission.policy_version, batches=tuple(done))
 
 
-def _counters(result: beam.runners.runner.PipelineResult) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for counter in result.metrics().query(MetricsFilter())["counters"]:
-        prefix = "dlq:" if counter.key.metric.namespace == _DLQ_NS else ""
-        name = prefix + counter.key.metric.name
-        counts[name] = counts.get(name, 0) + counter.committed
-    return counts
+def _commit_rounds(run: _Run, committer: BatchCommitter, store: CursorStore,
+                   max_batches: int | None, crash_at: CrashPoint | None,
+                   done: list[BatchSummary], progress: Callable[[BatchSummary], None] | None,
+                   ) -> None:
+    new = 0
+    while max_batches is None or new < max_batches:
+        limit = ROUND_BATCHES if max_batches is None else min(ROUND_BATCHES, max_batches - new)
+        position = store.position(run.config.name)
+        run.stage_round(_ReadRequest(position.cursor, position.next_sequence, limit, crash_at))
+        crash_if(crash_at, CrashPoint.AFTER_STAGING, f"round from sequence "
+                 f"{position.next_sequence}")
+        staged = run.staging.sealed()
+        fire_at = min(CRASH_BATCH, len(staged) - 1)
+        for index, (manifest, folder) in enumerate(staged):
+            crash = crash_at if index == fire_at else None
+            _report(done, committer.commit(manifest, folder, crash=crash), progress)
+        new += len(staged)
+        crash_at = None  # a crash point fires in the first round only
+        if len(staged) < limit:
+            return
+
+
+def _report(done: list[BatchSummary], summary: BatchSummary,
+            progress: Callable[[BatchSummary], None] | None) -> None:
+    done.append(summary)
+    if progress is not None:
+        progress(summary)

@@ -2,6 +2,11 @@
 
 Reasons name the column and the check, never the offending value: a reason is stored in
 clear next to the encrypted record, so it must not carry personal data.
+
+Usage::
+
+    valid, rejected = split_valid(frame, validation_for("upi_transactions").schema)
+    rejected[0].rule        # 'upi_transactions.schema.amount.greater_than'
 """
 
 from __future__ import annotations

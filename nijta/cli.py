@@ -180,6 +180,11 @@ from policies.erasure.cli import erase, retention_app  # noqa: E402  (after app,
 app.command("erase")(erase)
 app.add_typer(retention_app, name="retention")
 
+from ingest.cli import dlq_app, ingest_command  # noqa: E402  (after app, like policy_app)
+
+app.command("ingest")(ingest_command)
+app.add_typer(dlq_app, name="dlq")
+
 
 if __name__ == "__main__":
     app()

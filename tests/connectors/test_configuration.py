@@ -14,7 +14,8 @@ def test_example_loads_with_secrets_from_environment(monkeypatch):
     config = load_connector_config(EXAMPLE)
     assert config.source.api_key.get_secret_value() == "s3cret"
     assert "s3cret" not in repr(config)
-    assert config.classification.fields["payer_vpa"].output == "payer_token"
+    assert config.dataset == "upi_transactions" and config.policy_dir is None
+    assert config.source_file == EXAMPLE
 
 
 def test_missing_environment_variable_names_file_and_key(monkeypatch):

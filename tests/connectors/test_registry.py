@@ -11,15 +11,11 @@ from connectors.exceptions import ConnectorError
 from connectors.registry import CONNECTOR_CLASSES, connector_class, open_connector
 from connectors.upi.api import UpiApiConnector
 from connectors.upi.csv_export import UpiCsvConnector
-from policies.field_plan import FieldPlan
-
-PLAN = FieldPlan.model_validate({"dataset": "upi", "fields": {"TransactionID":
-                                                              {"transform": "keep"}}})
 
 
 def _config(source) -> ConnectorConfig:
     return ConnectorConfig(name="upi", source=source, purpose="fraud_detection",
-                           classification=PLAN, sink={"bronze_table": "upi"})
+                           dataset="upi_switch_transactions", sink={"bronze_table": "upi"})
 
 
 def test_upi_types_open_their_connectors(tmp_path: Path):

@@ -10,8 +10,8 @@ from nijta.cli import app
 from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
 REPO = Path(__file__).resolve().parents[2]
-UPI_FIELDS = list(yaml.safe_load((REPO / "connectors/examples/upi_sandbox.yaml").read_text())[
-    "classification"]["fields"])
+UPI_FIELDS = list(load_policy(DEFAULT_POLICY_DIR).datasets[yaml.safe_load(
+    (REPO / "connectors/examples/upi_sandbox.yaml").read_text())["dataset"]].fields)
 
 
 def _run(*args: str):

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from featurestore.definitions import FEATURE_NAMES, FEATURE_VIEW
 from policies.configuration import ClassifiedField, Policy, Purpose, StorageAddress
-from policies.field_plan import FieldPlan, Transform
+from policies.field_plan import Transform
 from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,10 +70,12 @@ def test_a_policy_built_in_code_refuses_dangling_references(policy):
     assert "serving_clients.fraud_api.purposes: purpose 'fraud_scoring'" in message
 
 
-def test_upi_classification_is_the_field_plan_the_connector_applies(policy):
-    example = yaml.safe_load((REPO / "connectors/examples/upi_sandbox.yaml").read_text())
-    assert policy.field_plan("upi_transactions") == FieldPlan.model_validate(
-        example["classification"])
+def test_every_example_connector_names_a_dataset_declared_for_its_purpose(policy):
+    examples = sorted((REPO / "connectors/examples").glob("*.yaml"))
+    assert len(examples) >= 6
+    for path in examples:
+        example = yaml.safe_load(path.read_text())
+        assert example["purpose"] in policy.datasets[example["dataset"]].purposes, path.name
 
 
 def test_the_upi_fraud_feature_service_is_classified(policy):

@@ -16,6 +16,7 @@ from connectors.base import Connector
 from connectors.configuration import load_connector_config
 from connectors.cursors import CursorStore
 from connectors.registry import open_connector
+from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "connectors" / "examples" / "aa_fiu.yaml"
 TWO_CUSTOMERS = ("C000001", "C000002")
@@ -102,4 +103,5 @@ def test_example_config_opens_an_aa_connector(monkeypatch, fiu_keys):
     assert "BEGIN PRIVATE KEY" not in repr(config) and os.environ["NIJTA_AA_CLIENT_API_KEY"]
     with closing(open_connector(config)) as connector:
         assert isinstance(connector, AaConnector)
-        assert set(config.classification.fields) == set(connector.schema().names)
+        dataset = load_policy(DEFAULT_POLICY_DIR).datasets[config.dataset]
+        assert set(dataset.fields) == set(connector.schema().names)

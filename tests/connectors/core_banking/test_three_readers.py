@@ -14,12 +14,14 @@ from connectors.sandbox.core_banking import (
     write_fixed_width_extracts,
     write_htd_table,
 )
+from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "connectors" / "examples"
 
 
-@pytest.fixture(params=["fixed_width", "pipe", "csv", "sql"])
-def connector_of(request, tmp_path, htd, fixed_width, delimited, htd_sql):
+@pytest.fixture(params=["fixed_width", "pipe", "csv", "sqlite",
+                        pytest.param("postgresql", marks=pytest.mark.slow)])
+def connector_of(request, tmp_path, htd, fixed_width, delimited, htd_sql, source_database):
     """A factory of connectors of one kind over the generated bank, by batch size."""
     kind = request.param
     if kind == "fixed_width":
@@ -30,7 +32,7 @@ def connector_of(request, tmp_path, htd, fixed_width, delimited, htd_sql):
         write_delimited_extracts(htd, tmp_path, delimiter=delimiter)
         return lambda size: delimited(tmp_path, glob="*.*", delimiter=delimiter,
                                       batch_size=size)
-    url = f"sqlite:///{tmp_path / 'finacle.db'}"
+    url = source_database(kind)
     write_htd_table(htd, url)
     return lambda size: htd_sql(url, batch_size=size)
 
@@ -91,5 +93,6 @@ def test_examples_load_and_classify_every_field(name, monkeypatch):
     monkeypatch.setenv("NIJTA_CBS_SQL_URL", "postgresql+psycopg://nijta:s3cret@db/finacle")
     config = load_connector_config(EXAMPLES / f"core_banking_{name}.yaml")
     assert config.source.type == f"core_banking_{name}"
-    assert set(config.classification.fields) == set(TRANSACTION_SCHEMA.names)
+    dataset = load_policy(DEFAULT_POLICY_DIR).datasets[config.dataset]
+    assert set(dataset.fields) == set(TRANSACTION_SCHEMA.names)
     assert "s3cret" not in repr(config)
