@@ -7,7 +7,15 @@ after the sink has committed it: the cursor never runs ahead of the data.
 
 Records the source itself gets wrong (a short fixed-width line, a CSV row with too many
 fields, truncated JSON) are never dropped: they travel in ``SourceBatch.malformed`` with their
-position and the reason, and the pipeline sends them to the dead-letter queue.
+position and the reason, and the pipeline sends them to the dead-letter queue. Records a rule
+forbids keeping at all (children's telemetry, DPDP s.9(3)) are left out of the batch and
+counted in ``SourceBatch.metadata[WITHHELD]``, so the pipeline's counts still balance:
+read = written + dead letters + withheld.
+
+A source that keeps its own record of what was consumed (a Kafka consumer group's offsets)
+implements :class:`AcknowledgingConnector` too: the pipeline calls its ``acknowledge(batch)``
+after the cursor store has acknowledged the batch. The cursor store stays the source of truth
+for where a run resumes; the source's record only mirrors it.
 
 Usage::
 
@@ -16,6 +24,8 @@ Usage::
     for batch in connector.read_batches(position.cursor):
         commit(batch.records, app_id=connector.name, version=batch.sequence)
         cursors.acknowledge(connector.name, batch)
+        if isinstance(connector, AcknowledgingConnector):
+            connector.acknowledge(batch)
 """
 
 from __future__ import annotations
@@ -28,11 +38,16 @@ from typing import Any, Protocol, runtime_checkable
 
 import pyarrow as pa
 
-__all__ = ["ConnectivityReport", "Connector", "Cursor", "MalformedRecord", "SourceBatch"]
+__all__ = ["WITHHELD", "AcknowledgingConnector", "ConnectivityReport", "Connector", "Cursor",
+           "MalformedRecord", "SourceBatch"]
 
 Cursor = Mapping[str, Any]
 """A connector's JSON-serialisable position in its source (e.g. ``{"file": ..., "line": ...}``
 or ``{"created_after": ..., "seen_ids": [...]}``); ``None`` means the beginning."""
+
+WITHHELD = "withheld"
+"""``SourceBatch.metadata`` key: ``{rule id: count}`` of records the connector read but left
+out of the batch because a rule forbids keeping them."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,8 @@ class SourceBatch:
     """Parsed records, in source order, with the source's own field names."""
     malformed: tuple[MalformedRecord, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
-    """Source facts the pipeline needs downstream (AA: consent id, purpose, DataLife)."""
+    """Source facts the pipeline needs downstream (AA: consent id, purpose, DataLife;
+    :data:`WITHHELD` counts)."""
 
     @property
     def batch_id(self) -> str:
@@ -73,7 +89,7 @@ class SourceBatch:
 
     @property
     def read(self) -> int:
-        """Everything the source delivered in this batch, good or broken."""
+        """Everything the source delivered in this batch, good or broken (not the withheld)."""
         return self.records.num_rows + len(self.malformed)
 
 
@@ -108,4 +124,22 @@ class Connector(Protocol):
 
     def close(self) -> None:
         """Release connections and files."""
+        ...
+
+
+@runtime_checkable
+class AcknowledgingConnector(Connector, Protocol):
+    """A connector whose source keeps its own record of what was consumed (Kafka: the consumer
+    group's committed offsets), brought up to date once a batch is safely stored."""
+
+    def acknowledge(self, batch: SourceBatch) -> None:
+        """Record at the source that ``batch`` is consumed, up to ``batch.end``.
+
+        The pipeline calls it after the batch's sink commit and after the cursor store has
+        acknowledged the batch, never before; ``batch`` may be a records-free stand-in with the
+        same connector, sequence, cursor range and metadata. It must be idempotent: a crash
+        between the cursor store's acknowledgement and this call leaves the source's record one
+        batch behind until the next one, which is harmless because runs resume from the cursor
+        store, never from the source's record.
+        """
         ...

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field
 from nijta.configuration import load_yaml_model
 
 __all__ = [
-    "ConnectorConfig", "CreationTimeIncrement", "HttpSourceSettings", "SinkConfig", "SourceConfig",
-    "UpiCsvSource", "UpiSandboxSource", "load_connector_config",
+    "ConnectorConfig", "CreationTimeIncrement", "HttpSourceSettings", "PspApiSettings",
+    "SinkConfig", "SourceConfig", "UpiCsvSource", "UpiDemoFeedSource", "UpiSandboxSource",
+    "load_connector_config",
 ]
 
 _NAME = r"^[a-z][a-z0-9_]{0,62}$"
@@ -61,17 +62,30 @@ class CreationTimeIncrement(BaseModel):
         return value
 
 
-class UpiSandboxSource(HttpSourceSettings, CreationTimeIncrement):
-    """A PSP's paged JSON API of UPI transactions (the local sandbox speaks it): the
-    issuer-switch export at ``/v1/switch/transactions``, the demo feed at ``/v1/transactions``."""
+class PspApiSettings(HttpSourceSettings):
+    """Where a PSP's paged JSON API of UPI transactions is and how to page it (the local
+    sandbox speaks it); mix into its source models."""
 
-    type: Literal["upi_sandbox"]
     base_url: str = Field(pattern=r"^https?://")
     """Root URL of the API, e.g. ``http://127.0.0.1:8765``."""
     api_key: SecretStr
     """Bearer key; give it as ``${ENV:NAME}``, never inline."""
     page_size: int = Field(default=5000, ge=1, le=50_000)
     """Records per page request."""
+
+
+class UpiSandboxSource(PspApiSettings, CreationTimeIncrement):
+    """The issuer-switch export of a PSP's API (``/v1/switch/transactions``), incremental by
+    creation time."""
+
+    type: Literal["upi_sandbox"]
+
+
+class UpiDemoFeedSource(PspApiSettings):
+    """The sandbox PSP's demo feed (``/v1/transactions``): the synthetic payments with their
+    fraud label, a fixed list read in numbered pages."""
+
+    type: Literal["upi_demo_feed"]
 
 
 class UpiCsvSource(CreationTimeIncrement):
@@ -96,10 +110,12 @@ from connectors.core_banking.configuration import (  # noqa: E402  (its subpacka
     CoreBankingFixedWidthSource,
     CoreBankingSqlSource,
 )
+from connectors.telemetry.configuration import KafkaTelemetrySource  # noqa: E402  (its own model)
 
 SourceConfig = Annotated[
-    UpiSandboxSource | UpiCsvSource | AaFiuSource | CoreBankingFixedWidthSource
-    | CoreBankingDelimitedSource | CoreBankingSqlSource,
+    UpiSandboxSource | UpiDemoFeedSource | UpiCsvSource | AaFiuSource
+    | CoreBankingFixedWidthSource | CoreBankingDelimitedSource | CoreBankingSqlSource
+    | KafkaTelemetrySource,
     Field(discriminator="type"),
 ]
 

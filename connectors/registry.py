@@ -24,11 +24,14 @@ __all__ = ["CONNECTOR_CLASSES", "connector_class", "open_connector"]
 
 CONNECTOR_CLASSES: Mapping[str, str] = {
     "upi_sandbox": "connectors.upi.api:UpiApiConnector",
+    "upi_demo_feed": "connectors.upi.demo_feed:UpiDemoFeedConnector",
     "upi_csv": "connectors.upi.csv_export:UpiCsvConnector",
     "aa_fiu": "connectors.aa.connector:AaConnector",
     "core_banking_fixed_width": "connectors.core_banking.fixed_width:FixedWidthConnector",
     "core_banking_delimited": "connectors.core_banking.delimited:DelimitedConnector",
     "core_banking_sql": "connectors.core_banking.sql:HtdSqlConnector",
+    # The telemetry reader lives with its collector and broker in ingest.telemetry.
+    "kafka_telemetry": "ingest.telemetry.reader:TelemetryConnector",
 }
 """Source ``type`` → ``module:Class`` of its connector."""
 

@@ -1,5 +1,8 @@
 r"""``nijta ingest`` and ``nijta dlq``: run a connector into bronze; inspect and replay its DLQ.
 
+``nijta ingest`` prints each committed batch and a final summary: read, written, DLQ by rule
+and, for a source that withholds records by a rule (children's telemetry), withheld by rule.
+
 Usage::
 
     nijta ingest connectors/examples/upi_switch_api.yaml --workspace .nijta-demo
@@ -75,9 +78,10 @@ def ingest_command(
 
 
 def _batch_line(batch: BatchSummary) -> str:
+    withheld = f", withheld {batch.withheld:,}" if batch.withheld else ""
     note = " (recovered: committed by an earlier run)" if batch.recovered else ""
     return (f"batch {batch.sequence} {batch.batch_id}: read {batch.read:,}, written "
-            f"{batch.written:,}, DLQ {batch.dead_letters:,}{note}")
+            f"{batch.written:,}, DLQ {batch.dead_letters:,}{withheld}{note}")
 
 
 def _summary_table(summary: IngestSummary) -> Table:
@@ -89,6 +93,10 @@ def _summary_table(summary: IngestSummary) -> Table:
         table.add_row(label, f"{count:,}")
     for rule, count in summary.by_rule.items():
         table.add_row(f"  DLQ {rule}", f"{count:,}")
+    if summary.withheld:  # counted, never kept (children's telemetry)
+        table.add_row("withheld", f"{summary.withheld:,}")
+        for rule, count in summary.withheld_by_rule.items():
+            table.add_row(f"  withheld {rule}", f"{count:,}")
     return table
 
 

@@ -7,9 +7,13 @@ For each staged batch, in sequence order:
    batch's point of no return;
 2. dead-letter queue: append its letters, idempotent the same way;
 3. audit: an ``ingest_batch`` entry (connector, batch id, counts read / written / dead letters
-   by rule, policy version);
+   by rule / withheld by rule, policy version);
 4. cursor: acknowledge the batch's ``end`` in the cursor store;
-5. staging: remove the batch's folder.
+5. staging: remove the batch's folder;
+6. source: ``acknowledge(batch)`` of a connector that keeps its own record of what was
+   consumed (:class:`~connectors.base.AcknowledgingConnector`: Kafka's committed offsets),
+   which so mirrors the cursor store; an error there ends the run with the batch already
+   safe.
 
 :meth:`BatchCommitter.reconcile` runs before a run reads anything. If bronze holds the batch
 the cursor store expects next, an earlier run crashed between 1 and 4: the batch is finished
@@ -17,11 +21,14 @@ from what bronze's commit recorded (its letters from its staging folder, skipped
 in the queue) and acknowledged — not re-read, since a re-read may split the source
 differently. Every other staged folder is stale and dropped: those batches are read again. The
 audit entry comes before the acknowledgement so that a crash between them repeats the entry
-(marked ``recovered``) rather than lose it.
+(marked ``recovered``) rather than lose it. A crash between 4 and 6 leaves the source's record
+one batch behind the cursor store until the next acknowledgement; runs resume from the cursor
+store, so nothing is read twice.
 
 Usage::
 
-    committer = BatchCommitter(spark, admission, cursors, staging, audit, queue, "upi")
+    committer = BatchCommitter(spark, admission, cursors, staging, audit, queue, "upi",
+                               source=connector)
     committer.reconcile()
     for manifest, folder in staging.sealed():
         committer.commit(manifest, folder)
@@ -35,6 +42,7 @@ from typing import Any
 
 from pyspark.sql import SparkSession
 
+from connectors.base import AcknowledgingConnector, Connector
 from connectors.cursors import CursorStore
 from ingest.admission import Admission
 from ingest.bronze import BATCH_KIND, commit_to_bronze, committed_commits, leave_uncommitted_files
@@ -61,6 +69,9 @@ class BatchCommitter:
     audit: AuditSink
     queue: DeadLetterQueue
     connector: str
+    source: Connector | None = None
+    """The connector itself, told of each acknowledged batch if it is an
+    :class:`~connectors.base.AcknowledgingConnector`."""
 
     def commit(self, manifest: BatchManifest, folder: Path,
                crash: CrashPoint | None = None) -> BatchSummary:
@@ -112,13 +123,18 @@ class BatchCommitter:
         summary = BatchSummary(
             connector=self.connector, sequence=manifest.sequence, batch_id=manifest.batch_id,
             read=manifest.read, written=manifest.written, dead_letters=manifest.dead_letters,
-            by_rule=dict(manifest.by_rule), recovered=recovered)
+            by_rule=dict(manifest.by_rule), withheld_by_rule=manifest.withheld,
+            recovered=recovered)
         self.audit.append(AUDIT_KIND, {
             "connector": self.connector, "batch_id": manifest.batch_id,
             "sequence": manifest.sequence, "read": summary.read, "written": summary.written,
             "dead_letters": summary.dead_letters, "dead_letters_by_rule": summary.by_rule,
+            "withheld": summary.withheld, "withheld_by_rule": summary.withheld_by_rule,
             "policy_version": self.admission.policy_version, "recovered": recovered})
         crash_if(crash, CrashPoint.AFTER_COMMIT_BEFORE_ACK, f"batch {manifest.batch_id}")
-        self.cursors.acknowledge(self.connector, manifest.as_source_batch())
+        batch = manifest.as_source_batch()
+        self.cursors.acknowledge(self.connector, batch)
         self.staging.remove(manifest.batch_id)
+        if isinstance(self.source, AcknowledgingConnector):
+            self.source.acknowledge(batch)
         return summary

@@ -8,7 +8,8 @@
             → validate (the dataset's pandera schema) → field plan (tokenize, drop, scrub …)
             → stage Parquet rows + sealed dead letters per batch
     driver: per batch, in sequence order: commit bronze → commit dead letters → audit
-            → acknowledge the cursor → drop the staging folder
+            → acknowledge the cursor → drop the staging folder → the connector's own
+            acknowledge(batch), if it has one (Kafka: commit the group's offsets)
 
 Raw records exist only in the worker's memory between the connector and the field plan: the
 read, protect and stage steps are fused (no shuffle between them, which a distributed runner
@@ -32,7 +33,7 @@ Usage::
 
     summary = run_ingest(load_connector_config(path), Workspace(Path(".nijta-demo")),
                          spark=build_session("nijta-ingest"))
-    summary.read == summary.written + summary.dead_letters
+    summary.read == summary.written + summary.dead_letters + summary.withheld
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
@@ -52,7 +52,7 @@ from pyspark.sql import SparkSession
 
 from anonymize.keys import LocalKeyStore
 from anonymize.tokens import Tokenizer
-from connectors.base import Connector, Cursor, SourceBatch
+from connectors.base import Cursor, SourceBatch
 from connectors.configuration import ConnectorConfig
 from connectors.cursors import CursorStore
 from connectors.registry import open_connector
@@ -70,13 +70,10 @@ from policies.audit import AuditLog, CheckpointSigner
 from policies.enforcement import PolicyEngine
 from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
-__all__ = ["ROUND_BATCHES", "IngestSummary", "audit_log_for", "cursor_store_for",
-           "open_source", "run_ingest"]
+__all__ = ["ROUND_BATCHES", "IngestSummary", "audit_log_for", "cursor_store_for", "run_ingest"]
 
 ROUND_BATCHES = 16
 """Batches staged by one Beam run before the driver commits them."""
-
-ConnectorClass = Callable[[str, Any], Connector]
 
 
 def cursor_store_for(workspace: Workspace) -> CursorStore:
@@ -90,13 +87,6 @@ def audit_log_for(workspace: Workspace) -> AuditLog:
     return AuditLog(workspace.root / "audit" / "audit.jsonl", signer=signer)
 
 
-def open_source(config: ConnectorConfig, connector_class: ConnectorClass | None) -> Connector:
-    """The connector of ``config``: the registry's, or ``connector_class(name, source)``."""
-    if connector_class is None:
-        return open_connector(config)
-    return connector_class(config.name, config.source)
-
-
 @dataclass(frozen=True)
 class _ReadRequest:
     cursor: Cursor | None
@@ -108,13 +98,12 @@ class _ReadRequest:
 class _ReadBatches(beam.DoFn):
     """Batches from the cursor on, at most ``limit``; the connector lives in the worker."""
 
-    def __init__(self, config: ConnectorConfig, connector_class: ConnectorClass | None) -> None:
+    def __init__(self, config: ConnectorConfig) -> None:
         self._config = config
-        self._connector_class = connector_class
 
     def process(self, request: _ReadRequest) -> Iterator[SourceBatch]:
         read = 0
-        with closing(open_source(self._config, self._connector_class)) as connector:
+        with closing(open_connector(self._config)) as connector:
             for batch in connector.read_batches(request.cursor,
                                                 first_sequence=request.first_sequence):
                 if read == CRASH_BATCH:
@@ -177,14 +166,13 @@ class _Run:
     admission: Admission
     staging: BatchStaging
     beam_args: Sequence[str]
-    connector_class: ConnectorClass | None
 
     def stage_round(self, request: _ReadRequest) -> None:
         """Read, protect and stage up to ``request.limit`` batches (one Beam run)."""
         pipeline = _pipeline(self.beam_args)
         _ = (pipeline
              | "Cursor" >> beam.Create([request])
-             | "Read" >> beam.ParDo(_ReadBatches(self.config, self.connector_class))
+             | "Read" >> beam.ParDo(_ReadBatches(self.config))
              | "Protect" >> beam.ParDo(_Protect(self.config.dataset, self.admission,
                                                 self.workspace.key_file))
              | "Stage" >> beam.ParDo(_Stage(self.staging)))
@@ -194,8 +182,7 @@ class _Run:
 def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSession,
                beam_args: Sequence[str] = (), max_batches: int | None = None,
                crash_at: CrashPoint | None = None,
-               progress: Callable[[BatchSummary], None] | None = None,
-               connector_class: ConnectorClass | None = None) -> IngestSummary:
+               progress: Callable[[BatchSummary], None] | None = None) -> IngestSummary:
     """Ingest what ``config``'s source holds after its stored cursor into its bronze table.
 
     Args:
@@ -205,31 +192,30 @@ def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSes
         crash_at: stop with :class:`~ingest.exceptions.InjectedCrash` at this boundary
             (see :mod:`ingest.crash`; recovery tests only).
         progress: called with each batch's counts once it is committed and acknowledged.
-        connector_class: build the connector as ``connector_class(name, source)`` instead of
-            by the registry (a connector whose source type is not registered yet).
 
     Raises:
         IngestRefused: the policy refuses the dataset, purpose or a sink location.
     """
     engine = PolicyEngine(load_policy(config.policy_dir or DEFAULT_POLICY_DIR),
                           audit=audit_log_for(workspace))
-    with closing(open_source(config, connector_class)) as connector:
-        columns = connector.schema().names
-    admission = admit(config, workspace, engine, columns=columns)
-    store = cursor_store_for(workspace)
-    run = _Run(config, workspace, admission, BatchStaging(workspace.lake / "_staging"
-                                                          / config.name),
-               beam_args, connector_class)
-    committer = BatchCommitter(spark, admission, store, run.staging, engine.audit,
-                               DeadLetterQueue(spark, admission.dead_letter_uri), config.name)
-    done: list[BatchSummary] = []
-    try:
-        recovered = committer.reconcile()
-        if recovered is not None:
-            _report(done, recovered, progress)
-        _commit_rounds(run, committer, store, max_batches, crash_at, done, progress)
-    finally:
-        store.close()
+    # The driver's own connector: its schema for the policy, and its acknowledge(batch) after
+    # each commit; the workers open their own to read.
+    with closing(open_connector(config)) as connector:
+        admission = admit(config, workspace, engine, columns=connector.schema().names)
+        store = cursor_store_for(workspace)
+        run = _Run(config, workspace, admission,
+                   BatchStaging(workspace.lake / "_staging" / config.name), beam_args)
+        committer = BatchCommitter(spark, admission, store, run.staging, engine.audit,
+                                   DeadLetterQueue(spark, admission.dead_letter_uri),
+                                   config.name, source=connector)
+        done: list[BatchSummary] = []
+        try:
+            recovered = committer.reconcile()
+            if recovered is not None:
+                _report(done, recovered, progress)
+            _commit_rounds(run, committer, store, max_batches, crash_at, done, progress)
+        finally:
+            store.close()
     return IngestSummary(connector=config.name, bronze_table=admission.bronze_uri,
                          dead_letter_table=admission.dead_letter_uri,
                          policy_version=admission.policy_version, batches=tuple(done))

@@ -34,11 +34,12 @@ from pyspark.sql import SparkSession
 from anonymize.keys import LocalKeyStore
 from anonymize.tokens import Tokenizer
 from connectors.configuration import ConnectorConfig
+from connectors.registry import open_connector
 from ingest.admission import Admission, admit
 from ingest.bronze import REPLAY_KIND, commit_to_bronze, committed_commits
 from ingest.dead_letter_queue import DeadLetterQueue
 from ingest.dead_letters import PENDING, RECORD_FORMAT, REPLAYED, LetterSeal, open_record
-from ingest.pipeline import ConnectorClass, audit_log_for, open_source
+from ingest.pipeline import audit_log_for
 from ingest.protection import protect_records
 from ingest.schemas import validation_for
 from ingest.staging import BatchStaging
@@ -66,12 +67,11 @@ class ReplaySummary:
 
 
 def replay_dead_letters(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSession,
-                        rule: str | None = None,
-                        connector_class: ConnectorClass | None = None) -> ReplaySummary:
+                        rule: str | None = None) -> ReplaySummary:
     """Replay the pending letters of ``config``'s connector (of ``rule`` only, when given)."""
     engine = PolicyEngine(load_policy(config.policy_dir or DEFAULT_POLICY_DIR),
                           audit=audit_log_for(workspace))
-    with closing(open_source(config, connector_class)) as connector:
+    with closing(open_connector(config)) as connector:
         columns = connector.schema().names
     admission = admit(config, workspace, engine, columns=columns)
     queue = DeadLetterQueue(spark, admission.dead_letter_uri)

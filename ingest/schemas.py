@@ -7,8 +7,8 @@ Arrow compute kernels, and the record types survive untouched). A row that fails
 dead-letter queue with the rule ``<schema>.schema.<column>.<check>``.
 
 ``DATASET_VALIDATIONS`` maps a dataset to the ``module:attribute`` of its
-:class:`SourceValidation`, imported on first use; a new source (the Kafka telemetry, say)
-registers its dataset's entry here, next to its connector in ``connectors.registry``.
+:class:`SourceValidation`, imported on first use; a new source registers its dataset's entry
+here, next to its connector in ``connectors.registry``.
 
 Usage::
 
@@ -29,9 +29,9 @@ import pyarrow.compute as pc
 from connectors.upi.schema import UPI_TRANSACTION_SCHEMA, VPA_PATTERN
 from ingest.exceptions import NoValidationSchema
 
-__all__ = ["AA_DEPOSIT_VALIDATION", "CORE_BANKING_VALIDATION", "DATASET_VALIDATIONS",
-           "UPI_DEMO_FEED_VALIDATION", "UPI_SWITCH_VALIDATION", "SourceValidation",
-           "validation_for"]
+__all__ = ["AA_DEPOSIT_VALIDATION", "APP_TELEMETRY_VALIDATION", "CORE_BANKING_VALIDATION",
+           "DATASET_VALIDATIONS", "UPI_DEMO_FEED_VALIDATION", "UPI_SWITCH_VALIDATION",
+           "SourceValidation", "validation_for"]
 
 _IFSC = r"^[A-Z]{4}0[A-Z0-9]{6}$"
 _ACCOUNT = r"^\d{9,18}$"
@@ -127,11 +127,30 @@ CORE_BANKING_VALIDATION = SourceValidation(pa.DataFrameSchema(
 ))
 """Core-banking legs from fixed-width or delimited extracts or the HTD table."""
 
+APP_TELEMETRY_VALIDATION = SourceValidation(pa.DataFrameSchema(
+    {
+        **{name: _any(nullable=False) for name in (
+            "event_id", "principal", "session_id", "event_type", "ts", "device_model",
+            "device_os", "device_os_version", "app_version")},
+        **{name: _any() for name in ("screen", "city", "state")},
+        "geohash": _any(pa.Check.str_length(max_value=5)),
+        # The reader withholds children's events (DPDP s.9(3)); one that got this far anyway
+        # is refused here rather than kept as behavioural data.
+        "age_band": _any(pa.Check.notin(["under_18"])),
+        "is_minor": _any(pa.Check.isin([False])),
+        "kafka_partition": _any(pa.Check.ge(0), nullable=False),
+        "kafka_offset": _any(pa.Check.ge(0), nullable=False),
+    },
+    name="app_telemetry_events", strict=True, unique=["kafka_partition", "kafka_offset"],
+))
+"""App events from the Kafka telemetry connector (``AppEvent`` already checked each value)."""
+
 DATASET_VALIDATIONS: dict[str, str] = {
     "upi_transactions": "ingest.schemas:UPI_DEMO_FEED_VALIDATION",
     "upi_switch_transactions": "ingest.schemas:UPI_SWITCH_VALIDATION",
     "aa_deposit_transactions": "ingest.schemas:AA_DEPOSIT_VALIDATION",
     "core_banking_transactions": "ingest.schemas:CORE_BANKING_VALIDATION",
+    "app_telemetry_events": "ingest.schemas:APP_TELEMETRY_VALIDATION",
 }
 """Policy dataset → ``module:attribute`` of its :class:`SourceValidation`."""
 

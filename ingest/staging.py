@@ -2,10 +2,11 @@
 
 The Beam workers write each batch to ``<workspace>/lake/_staging/<connector>/<batch_id>/``:
 ``bronze.parquet`` (lake rows, tokens only), ``dead_letters.parquet`` (encrypted letters) and,
-last, ``manifest.json`` — sequence, cursor range, source metadata and counts. A folder without
-its manifest is an unfinished write and is never committed. The driver commits sealed batches
-in sequence order and removes each folder once its cursor is acknowledged; so after a crash the
-folder of a committed but unacknowledged batch is still there, and any other folder is stale.
+last, ``manifest.json`` — sequence, cursor range, source metadata (withheld counts included)
+and counts. A folder without its manifest is an unfinished write and is never committed. The
+driver commits sealed batches in sequence order and removes each folder once its cursor is
+acknowledged; so after a crash the folder of a committed but unacknowledged batch is still
+there, and any other folder is stale.
 
 On a cluster runner the workspace must be on storage the workers and the driver share.
 
@@ -27,7 +28,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from connectors.base import Cursor, MalformedRecord, SourceBatch
+from connectors.base import WITHHELD, Cursor, MalformedRecord, SourceBatch
 
 __all__ = ["BRONZE_FILE", "DEAD_LETTERS_FILE", "BatchManifest", "BatchStaging"]
 
@@ -55,8 +56,14 @@ class BatchManifest:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def withheld(self) -> dict[str, int]:
+        """Records the connector left out by a rule, per rule (``metadata[WITHHELD]``)."""
+        return dict(self.metadata.get(WITHHELD, {}))
+
+    @property
     def read(self) -> int:
-        return self.records + self.malformed
+        """Every record the connector read: parsed, broken or withheld."""
+        return self.records + self.malformed + sum(self.withheld.values())
 
     @property
     def dead_letters(self) -> int:

@@ -4,8 +4,12 @@ sources → UPI sandbox (HTTP) → Beam ingest → bronze Delta → spark-submit
 Feast apply + materialize → point-in-time training set → torchrun DDP → FastAPI prediction.
 
 The sandbox's demo feed (``GET /v1/transactions``, the generator's records with their fraud
-label) is read by :class:`UpiDemoFeedConnector`, handed to ``run_ingest`` as its
-``connector_class``: the registry's ``upi_sandbox`` type reads the issuer-switch feed.
+label) is ingested through ``connectors/examples/upi_sandbox.yaml``, whose ``upi_demo_feed``
+source the registry opens as :class:`connectors.upi.demo_feed.UpiDemoFeedConnector`.
+
+Usage::
+
+    summary = run_demo(Path(".nijta-demo"), DemoSettings(customers=200, transactions=20_000))
 """
 
 from __future__ import annotations
@@ -25,19 +29,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pyarrow as pa
 from feast import FeatureStore
 from pyspark.sql import SparkSession
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from connectors.base import ConnectivityReport, Cursor, SourceBatch
-from connectors.configuration import UpiSandboxSource, load_connector_config
+from connectors.configuration import load_connector_config
 from connectors.sandbox.loopback import LoopbackServer
 from connectors.sandbox.population import generate_population
 from connectors.sandbox.upi_server import create_upi_sandbox_app
 from connectors.sandbox.upi_transactions import generate_upi_transactions
-from connectors.upi.client import TRANSACTIONS_PATH, UpiTransactionClient
 from featurestore.definitions import FEATURE_SERVICE, GOLD_TABLE, PAYER_KEY
 from featurestore.feast_repo import apply_feature_repo
 from featurestore.spark import JOBS_DIR, build_session, run_spark_job
@@ -47,19 +48,12 @@ from nijta.configuration import Workspace
 from training.dataset import build_training_set
 from training.train import train_with_torchrun
 
-__all__ = ["DEMO_FEED_SCHEMA", "DemoSettings", "UpiDemoFeedConnector", "run_demo"]
+__all__ = ["DemoSettings", "run_demo"]
 
 UPI_EXAMPLE = Path(__file__).resolve().parents[1] / "connectors" / "examples" / "upi_sandbox.yaml"
 MODEL_NAME = "upi_fraud"
 DEMO_PAGE_SIZE = 20_000
 """Records per demo-feed page, i.e. per batch and bronze commit."""
-DEMO_FEED_SCHEMA = pa.schema(
-    [(name, pa.float64() if name == "amount" else pa.bool_() if name == "is_fraud"
-      else pa.string())
-     for name in ("txn_id", "rrn", "event_ts", "payer_vpa", "payer_name", "payer_mobile",
-                  "payer_account", "payer_ifsc", "payee_vpa", "payee_name", "payee_type", "mcc",
-                  "amount", "currency", "status", "remarks", "is_fraud")])
-"""Records of the sandbox's demo feed, as served (times as text)."""
 _NIJTA_OWNED = ("lake", "feature_repo", "models", "training", "state", "tmp")
 
 
@@ -71,39 +65,6 @@ class DemoSettings:
     seed: int = 20261128
     nproc: int = 2
     epochs: int = 6
-
-
-class UpiDemoFeedConnector:
-    """The sandbox PSP's demo feed as a :class:`~connectors.base.Connector`: one batch per
-    numbered page, the cursor ``{"page": <next page>}`` (the feed is a fixed list)."""
-
-    def __init__(self, name: str, source: UpiSandboxSource) -> None:
-        self.name = name
-        self._source = source
-        self._client = UpiTransactionClient(name, source)
-
-    def schema(self) -> pa.Schema:
-        return DEMO_FEED_SCHEMA
-
-    def read_batches(self, cursor: Cursor | None, *, first_sequence: int = 0,
-                     ) -> Iterator[SourceBatch]:
-        page = 0 if cursor is None else int(cursor["page"])
-        start, sequence = cursor, first_sequence
-        while True:
-            body = self._client.fetch_page(page)
-            if page >= body.total_pages or not body.records:
-                return
-            end = {"page": page + 1}
-            yield SourceBatch(self.name, sequence, start, end,
-                              pa.Table.from_pylist(body.records, schema=DEMO_FEED_SCHEMA))
-            page, start, sequence = page + 1, end, sequence + 1
-
-    def check(self) -> ConnectivityReport:
-        total = self._client.fetch_page(0).total
-        return ConnectivityReport(self.name, True, f"{TRANSACTIONS_PATH}: {total} records")
-
-    def close(self) -> None:
-        self._client.close()
 
 
 class _Stages:
@@ -180,8 +141,7 @@ def _ingest(ws: Workspace, spark: SparkSession, source_path: Path) -> IngestSumm
         os.environ["NIJTA_UPI_SANDBOX_KEY"] = api_key
         config = load_connector_config(UPI_EXAMPLE)
         source = config.source.model_copy(update={"page_size": DEMO_PAGE_SIZE})
-        return run_ingest(config.model_copy(update={"source": source}), ws, spark=spark,
-                          connector_class=UpiDemoFeedConnector)
+        return run_ingest(config.model_copy(update={"source": source}), ws, spark=spark)
 
 
 def _build_features(ws: Workspace, spark: SparkSession, bronze_table: str) -> _Features:

@@ -1,7 +1,7 @@
 """Page-number client of the sandbox PSP's demo transaction feed (``GET /v1/transactions``).
 
-The ingestion pipeline fetches pages in parallel through it. Transport, retries, backoff and
-``Retry-After`` handling are :class:`connectors.http.SourceHttpClient`'s.
+:class:`connectors.upi.demo_feed.UpiDemoFeedConnector` reads the feed through it. Transport,
+retries, backoff and ``Retry-After`` handling are :class:`connectors.http.SourceHttpClient`'s.
 
 Usage::
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
-from connectors.configuration import UpiSandboxSource
+from connectors.configuration import PspApiSettings
 from connectors.http import SourceHttpClient
 
 __all__ = ["UpiPage", "UpiTransactionClient", "sandbox_http_client"]
@@ -34,8 +34,8 @@ class UpiPage:
     records: list[dict[str, Any]]
 
 
-def sandbox_http_client(connector: str, source: UpiSandboxSource) -> SourceHttpClient:
-    """The HTTP client a :class:`UpiSandboxSource` describes (bearer key, timeouts, retries)."""
+def sandbox_http_client(connector: str, source: PspApiSettings) -> SourceHttpClient:
+    """The HTTP client a PSP API source describes (bearer key, timeouts, retries)."""
     return SourceHttpClient(
         connector, source.base_url, timeout_s=source.timeout_s,
         max_attempts=source.max_attempts, rate_limit_per_s=source.rate_limit_per_s,
@@ -47,7 +47,7 @@ def sandbox_http_client(connector: str, source: UpiSandboxSource) -> SourceHttpC
 class UpiTransactionClient:
     """Reads pages of UPI transactions; one instance per worker."""
 
-    def __init__(self, connector: str, source: UpiSandboxSource) -> None:
+    def __init__(self, connector: str, source: PspApiSettings) -> None:
         self._source = source
         self._http = sandbox_http_client(connector, source)
 

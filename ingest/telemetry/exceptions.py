@@ -47,4 +47,5 @@ class TelemetryReadFailed(TelemetryError):
 
 
 class OffsetCommitFailed(TelemetryError):
-    """The sink holds the batch but Kafka did not take its offsets; a re-run re-reads them."""
+    """The sink and the cursor store hold the batch but Kafka did not take its offsets; the
+    next acknowledgement catches them up (runs resume from the cursor store, not from them)."""

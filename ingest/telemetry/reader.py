@@ -4,16 +4,15 @@ A run first records every partition's end offset (high watermark); it then consu
 partition from the cursor up to that offset and no further, however much is produced
 meanwhile, so a run ends and its batches are ranges: a batch covers exactly offsets
 ``[start[p], end[p])`` of each partition ``p``. The cursor is ``{"<partition>": next offset}``
-(string keys: it round-trips through JSON).
+(string keys: it round-trips through JSON); ``read_batches(None)`` starts at the beginning of
+every partition, and the first batch's ``start`` is the cursor as given.
 
-Offsets are committed to Kafka (consumer group = the connector's name) only by
-:meth:`TelemetryConnector.acknowledge`, which the caller calls after its sink committed the
-batch, never by the consumer on its own. ``read_batches(None)`` starts from the group's
-committed offsets (the beginning of a partition with none), so a run that crashed before
-acknowledging re-reads exactly what it had not acknowledged. A cursor the caller stored
-itself (``connectors.cursors.CursorStore``, which the pipeline acknowledges in too) wins over
-Kafka's. The first batch's ``start`` is the cursor the run began from, as given (``None``
-for a group that never committed), so a cursor store accepts it.
+The cursor store (``connectors.cursors.CursorStore``, which the pipeline acknowledges in) is
+where a run resumes. Kafka's committed offsets (consumer group = the source's ``group_id``,
+else the connector's name) only mirror it: they move in :meth:`TelemetryConnector.acknowledge`,
+which the pipeline calls after the sink commit and the cursor store's acknowledgement, never by
+the consumer on its own. A caller without a cursor store resumes from them explicitly, with
+``read_batches(connector.committed_cursor())``.
 
 Each batch keeps adults' events only (``ingest.telemetry.minors``; the count of withheld
 children's events is in ``batch.metadata["withheld"]``, so events read = records + malformed
@@ -21,9 +20,10 @@ children's events is in ``batch.metadata["withheld"]``, so events read = records
 
 Usage::
 
-    connector = TelemetryConnector("app_events", bootstrap_servers="127.0.0.1:9092",
-                                   topic="app-events")
-    for batch in connector.read_batches(None):
+    source = KafkaTelemetrySource(type="kafka_telemetry", bootstrap_servers="127.0.0.1:9092",
+                                  topic="app-events")
+    connector = TelemetryConnector("app_events", source)
+    for batch in connector.read_batches(connector.committed_cursor()):
         commit_to_bronze(...)                 # the sink commit first
         connector.acknowledge(batch)          # then the offsets
 """
@@ -32,14 +32,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
 from pydantic import ValidationError
 
-from connectors.base import ConnectivityReport, Cursor, MalformedRecord, SourceBatch
+from connectors.base import WITHHELD, ConnectivityReport, Cursor, MalformedRecord, SourceBatch
+from connectors.telemetry.configuration import KafkaTelemetrySource
 from ingest.telemetry.events import APP_EVENT_SCHEMA, AppEvent, event_errors, events_table
 from ingest.telemetry.exceptions import (
     OffsetCommitFailed,
@@ -49,11 +50,8 @@ from ingest.telemetry.exceptions import (
 )
 from ingest.telemetry.minors import withhold_children
 
-__all__ = ["DEFAULT_BATCH_SIZE", "TELEMETRY_RECORD_SCHEMA", "TelemetryConnector"]
+__all__ = ["TELEMETRY_RECORD_SCHEMA", "TelemetryConnector"]
 
-DEFAULT_BATCH_SIZE = 5_000
-DEFAULT_IDLE_TIMEOUT_S = 30.0
-_KAFKA_TIMEOUT_S = 10.0
 _POLL_S = 0.5
 _LEADER_MOVING = frozenset({KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE})
 _log = logging.getLogger(__name__)
@@ -67,16 +65,14 @@ TELEMETRY_RECORD_SCHEMA = (APP_EVENT_SCHEMA
 class TelemetryConnector:
     """A :class:`connectors.base.Connector` over one Kafka topic of ``AppEvent`` JSON."""
 
-    def __init__(self, name: str, *, bootstrap_servers: str, topic: str,
-                 batch_size: int = DEFAULT_BATCH_SIZE,
-                 idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
-                 consumer_config: Mapping[str, Any] | None = None) -> None:
-        self.name, self.topic = name, topic
-        self._batch_size, self._idle_timeout_s = batch_size, idle_timeout_s
-        self._config = {
-            "bootstrap.servers": bootstrap_servers, "group.id": name,
+    def __init__(self, name: str, source: KafkaTelemetrySource) -> None:
+        self.name, self.topic = name, source.topic
+        self._batch_size, self._idle_timeout_s = source.batch_size, source.idle_timeout_s
+        self._timeout_s = source.request_timeout_s
+        self._servers = source.bootstrap_servers
+        self._config: dict[str, Any] = {
+            **source.consumer_settings(), "group.id": source.group_id or name,
             "auto.offset.reset": "earliest", "isolation.level": "read_committed",
-            **(consumer_config or {}),
             # Offsets move only in acknowledge(), after the sink commit.
             "enable.auto.commit": False, "enable.auto.offset.store": False,
             # The end of a partition whose last offsets are transaction markers is only
@@ -90,16 +86,15 @@ class TelemetryConnector:
 
     def read_batches(self, cursor: Cursor | None, *, first_sequence: int = 0,
                      ) -> Iterator[SourceBatch]:
-        """Batches from ``cursor`` (``None``: the group's committed offsets) up to the end
+        """Batches from ``cursor`` (``None``: the beginning of every partition) up to the end
         offsets seen when the run starts."""
         consumer = Consumer(self._config)
         try:
             bounds = self._bounds(consumer)
-            start = cursor if cursor is not None else self._committed(consumer, bounds)
-            position = self._start(start, bounds)
+            position = self._start(cursor, bounds)
             pending = {p for p, (_, end) in bounds.items() if position[p] < end}
             consumer.assign([TopicPartition(self.topic, p, position[p]) for p in pending])
-            sequence = first_sequence
+            start, sequence = cursor, first_sequence
             while pending:
                 messages = self._consume(consumer, position, bounds, pending)
                 end = {str(p): offset for p, offset in position.items()}
@@ -107,28 +102,40 @@ class TelemetryConnector:
                 start, sequence = end, sequence + 1
         except KafkaException as exc:
             raise TelemetryReadFailed(f"connector {self.name!r}: reading {self.topic} from "
-                                      f"{self._config['bootstrap.servers']} failed: {exc}",
+                                      f"{self._servers} failed: {exc}") from exc
+        finally:
+            consumer.close()
+
+    def committed_cursor(self) -> Cursor | None:
+        """The consumer group's committed offsets as a cursor; ``None`` when it never
+        committed. Runs the pipeline starts resume from the cursor store instead."""
+        consumer = Consumer(self._config)
+        try:
+            return self._committed(consumer, self._bounds(consumer))
+        except KafkaException as exc:
+            raise TelemetryReadFailed(f"connector {self.name!r}: reading the committed offsets "
+                                      f"of {self.topic} from {self._servers} failed: {exc}",
                                       ) from exc
         finally:
             consumer.close()
 
     def _bounds(self, consumer: Consumer) -> dict[int, tuple[int, int]]:
         """``{partition: (low, high watermark)}`` now."""
-        metadata = consumer.list_topics(self.topic, timeout=_KAFKA_TIMEOUT_S)
+        metadata = consumer.list_topics(self.topic, timeout=self._timeout_s)
         topic = metadata.topics.get(self.topic)
         if topic is None or topic.error is not None or not topic.partitions:
             raise TopicNotFound(f"connector {self.name!r}: topic {self.topic!r} does not exist "
-                                f"on {self._config['bootstrap.servers']}")
+                                f"on {self._servers}")
         return {p: self._watermarks(consumer, p) for p in sorted(topic.partitions)}
 
     def _watermarks(self, consumer: Consumer, partition: int) -> tuple[int, int]:
         """``(low, high)`` of one partition, waiting out a leader election (or a topic so new
-        that its leader is not serving yet) for up to ``_KAFKA_TIMEOUT_S``."""
-        deadline = time.monotonic() + _KAFKA_TIMEOUT_S
+        that its leader is not serving yet) for up to the request timeout."""
+        deadline = time.monotonic() + self._timeout_s
         while True:
             try:
                 return consumer.get_watermark_offsets(TopicPartition(self.topic, partition),
-                                                      timeout=_KAFKA_TIMEOUT_S, cached=False)
+                                                      timeout=self._timeout_s, cached=False)
             except KafkaException as exc:
                 if exc.args[0].code() not in _LEADER_MOVING or time.monotonic() > deadline:
                     raise
@@ -136,10 +143,9 @@ class TelemetryConnector:
 
     def _committed(self, consumer: Consumer, bounds: dict[int, tuple[int, int]],
                    ) -> Cursor | None:
-        """The group's committed offsets as a cursor; ``None`` when it never committed, so a
-        first run starts, like a cursor store's first position, from ``None``."""
+        """The group's committed offsets as a cursor; ``None`` when it never committed."""
         committed = consumer.committed([TopicPartition(self.topic, p) for p in bounds],
-                                       timeout=_KAFKA_TIMEOUT_S)
+                                       timeout=self._timeout_s)
         offsets = {str(tp.partition): tp.offset for tp in committed if tp.offset >= 0}
         return offsets or None
 
@@ -218,10 +224,11 @@ class TelemetryConnector:
         return SourceBatch(
             connector=self.name, sequence=sequence, start=start, end=end,
             records=kept.events.cast(TELEMETRY_RECORD_SCHEMA), malformed=tuple(malformed),
-            metadata={"topic": self.topic, "withheld": kept.counts})
+            metadata={"topic": self.topic, WITHHELD: kept.counts})
 
     def acknowledge(self, batch: SourceBatch) -> None:
-        """Commit ``batch.end`` as the group's offsets; call only after the sink commit."""
+        """Commit ``batch.end`` as the group's offsets; call only after the sink commit (the
+        pipeline calls it after the cursor store's acknowledgement)."""
         if batch.connector != self.name:
             raise TelemetryError(f"connector {self.name!r} cannot acknowledge batch "
                                  f"{batch.batch_id} of connector {batch.connector!r}")

@@ -1,12 +1,18 @@
 """open_connector: source type → connector class, imported lazily, checked against the protocol."""
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from pydantic import SecretStr
 
 from connectors.base import Connector
-from connectors.configuration import ConnectorConfig, UpiCsvSource, UpiSandboxSource
+from connectors.configuration import (
+    ConnectorConfig,
+    SourceConfig,
+    UpiCsvSource,
+    UpiSandboxSource,
+)
 from connectors.exceptions import ConnectorError
 from connectors.registry import CONNECTOR_CLASSES, connector_class, open_connector
 from connectors.upi.api import UpiApiConnector
@@ -28,9 +34,17 @@ def test_upi_types_open_their_connectors(tmp_path: Path):
 
 
 def test_every_source_type_of_the_issue_is_registered():
-    assert set(CONNECTOR_CLASSES) >= {"upi_sandbox", "upi_csv", "aa_fiu",
+    assert set(CONNECTOR_CLASSES) >= {"upi_sandbox", "upi_demo_feed", "upi_csv", "aa_fiu",
                                       "core_banking_fixed_width", "core_banking_delimited",
-                                      "core_banking_sql"}
+                                      "core_banking_sql", "kafka_telemetry"}
+
+
+def test_every_source_model_has_a_registered_connector():
+    types = {get_args(model.model_fields["type"].annotation)[0]
+             for model in get_args(get_args(SourceConfig)[0])}
+    assert types == set(CONNECTOR_CLASSES)
+    for source_type in types:
+        assert isinstance(connector_class(source_type), type)
 
 
 def test_unknown_type_and_unimportable_class_are_named(monkeypatch):

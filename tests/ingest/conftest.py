@@ -1,4 +1,5 @@
-"""Small sources of every connector type, each with what it holds, for the pipeline tests.
+"""Small sources of every connector type, each with what it holds, for the pipeline tests; one
+real Kafka broker (KRaft, loopback) per test session, with fresh topics and synthetic events.
 
 Every source holds a few hundred records of one synthetic population (some malformed, as the
 sandboxes make them) and is read in batches small enough to give at least three batches.
@@ -6,24 +7,32 @@ sandboxes make them) and is read in batches small enough to give at least three 
 
 from __future__ import annotations
 
+import json
 import secrets
+import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+from confluent_kafka import Producer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
 from connectors.aa.configuration import AaFiuSource
-from connectors.configuration import ConnectorConfig, UpiCsvSource, UpiSandboxSource
+from connectors.configuration import (
+    ConnectorConfig,
+    UpiCsvSource,
+    UpiDemoFeedSource,
+    UpiSandboxSource,
+)
 from connectors.core_banking import (
     CoreBankingDelimitedSource,
     CoreBankingFixedWidthSource,
@@ -41,11 +50,13 @@ from connectors.sandbox.population import generate_population
 from connectors.sandbox.upi_server import create_upi_sandbox_app
 from connectors.sandbox.upi_switch_export import issuer_switch_export, write_daily_csv_exports
 from connectors.sandbox.upi_transactions import UpiDataset, generate_upi_transactions
+from connectors.telemetry.configuration import KafkaTelemetrySource
+from ingest.telemetry.broker import KafkaBroker
 from nijta.configuration import Workspace
-from nijta.demo import UpiDemoFeedConnector
 
 SEED = 23
 CB_KEY = ("tran_date", "tran_id", "part_tran_srl_num")
+EventFactory = Callable[..., dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -56,8 +67,85 @@ class Source:
     key_columns: tuple[str, ...]
     """Bronze columns that identify a record (kept as is by the field plan)."""
     keys: Counter[tuple[Any, ...]]
-    """Every record the source holds, by its key (malformed ones included)."""
-    connector_class: Any = None
+    """Every record the source holds, by its key (malformed and withheld ones included)."""
+    withheld: int = 0
+    """Records among ``keys`` a rule forbids keeping (children's telemetry)."""
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` is still a running process (not a reaped or zombie one)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
+    with KafkaBroker(tmp_path_factory.mktemp("kafka")) as broker:
+        pid = broker.pid
+        yield broker
+    assert pid is not None and not process_alive(pid), "the broker JVM outlived the session"
+
+
+@pytest.fixture
+def is_running() -> Callable[[int], bool]:
+    return process_alive
+
+
+@pytest.fixture
+def topic(kafka_broker: KafkaBroker) -> str:
+    """A new three-partition topic per test."""
+    name = f"app-events-{uuid.uuid4().hex[:8]}"
+    kafka_broker.create_topic(name, partitions=3)
+    return name
+
+
+@pytest.fixture
+def app_event() -> EventFactory:
+    """Valid synthetic ``AppEvent`` JSON objects; keyword arguments override fields."""
+    start = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    principals = [f"tok_{uuid.uuid4().hex}" for _ in range(12)]
+
+    def make(i: int = 0, **overrides: Any) -> dict[str, Any]:
+        event: dict[str, Any] = {
+            "event_id": uuid.uuid4().hex,
+            "principal": principals[i % len(principals)],
+            "session_id": f"sess_{i // 5:08d}",
+            "event_type": "screen_view",
+            "screen": ("home", "pay/confirm", "history")[i % 3],
+            "ts": (start + timedelta(seconds=i)).isoformat(),
+            "device": {"model": "Redmi Note 13", "os": "android", "os_version": "14",
+                       "app_version": "5.2.1"},
+            "location": {"geohash": "tdr1v", "city": "Bengaluru", "state": "Karnataka"},
+            "age_band": "25_34",
+        }
+        event.update(overrides)
+        return event
+
+    return make
+
+
+@pytest.fixture
+def produce(kafka_broker: KafkaBroker,
+            ) -> Iterator[Callable[[str, Sequence[dict[str, Any] | bytes]], None]]:
+    """Produce events (dicts as JSON, bytes as they are) keyed by principal, and flush."""
+    producer = Producer({"bootstrap.servers": kafka_broker.bootstrap_servers,
+                         "enable.idempotence": True})
+
+    def send(topic: str, events: Sequence[dict[str, Any] | bytes]) -> None:
+        for event in events:
+            if isinstance(event, bytes):
+                producer.produce(topic, value=event)
+            else:
+                producer.produce(topic, key=event["principal"].encode(),
+                                 value=json.dumps(event).encode())
+            producer.poll(0)
+        assert producer.flush(30) == 0
+
+    yield send
+    producer.close()
 
 
 @pytest.fixture(scope="session")
@@ -119,11 +207,10 @@ class _Sources:
         key = secrets.token_urlsafe(12)
         server = self.stack.enter_context(LoopbackServer(create_upi_sandbox_app(path,
                                                                                 api_key=key)))
-        source = UpiSandboxSource(type="upi_sandbox", base_url=server.url,
-                                  api_key=SecretStr(key), page_size=page_size)
+        source = UpiDemoFeedSource(type="upi_demo_feed", base_url=server.url,
+                                   api_key=SecretStr(key), page_size=page_size)
         return Source(_config("upi_demo", source, "upi_transactions"), ("txn_id",),
-                      _keys([(t,) for t in payments.transactions["txn_id"]]),
-                      UpiDemoFeedConnector)
+                      _keys([(t,) for t in payments.transactions["txn_id"]]))
 
     def upi_api(self) -> Source:
         export = self._fixture("switch_export")
@@ -190,6 +277,22 @@ class _Sources:
                                             batch_size=200)
         return Source(_config("cbs_pipe", source, "core_banking_transactions"), CB_KEY,
                       self._htd_keys())
+
+    def kafka_telemetry(self) -> Source:
+        """App events on a fresh topic: adults', children's (withheld) and refused ones."""
+        topic, make = self._fixture("topic"), self._fixture("app_event")
+        adults = [make(i) for i in range(270)]
+        children = [make(1000 + i, principal=f"tok_{uuid.uuid4().hex}", age_band="under_18")
+                    for i in range(12)]
+        refused = [make(2000 + i, location={"lat": 12.97, "lon": 77.59}) for i in range(6)]
+        self._fixture("produce")(topic, [*adults, *children, *refused])
+        broker = self._fixture("kafka_broker")
+        source = KafkaTelemetrySource(type="kafka_telemetry",
+                                      bootstrap_servers=broker.bootstrap_servers, topic=topic,
+                                      batch_size=100, idle_timeout_s=20)
+        return Source(_config("app_telemetry", source, "app_telemetry_events"), ("event_id",),
+                      _keys([(e["event_id"],) for e in [*adults, *children, *refused]]),
+                      withheld=len(children))
 
     def cbs_sql(self) -> Source:
         url = f"sqlite:///{self.root / 'sources' / 'finacle.db'}"

@@ -54,8 +54,7 @@ def test_reject_fix_policy_fix_schema_replay_balances(tmp_path, sources, workspa
     feed = sources.demo_feed()
     source = replace(feed, config=feed.config.model_copy(
         update={"policy_dir": policy_file.parent}))
-    summary = run_ingest(source.config, workspace, spark=spark,
-                         connector_class=source.connector_class)
+    summary = run_ingest(source.config, workspace, spark=spark)
     queue = DeadLetterQueue(spark, workspace.dead_letters(source.config.name))
     assert summary.read == source.keys.total() == summary.written + summary.dead_letters
     assert summary.by_rule[PLAN_RULE] > 0 and summary.by_rule[CURRENCY_RULE] > 0
@@ -76,8 +75,7 @@ def test_reject_fix_policy_fix_schema_replay_balances(tmp_path, sources, workspa
     policy_file.write_text(policy_file.read_text().replace(
         "remarks: {category: identifier, transform: tokenize, identifier: mobile}",
         "remarks: {category: free_text, transform: redact}"))
-    replayed = replay_dead_letters(source.config, workspace, spark=spark,
-                                   connector_class=source.connector_class)
+    replayed = replay_dead_letters(source.config, workspace, spark=spark)
     assert replayed.replayed == summary.by_rule[PLAN_RULE]
     assert PLAN_RULE not in replayed.by_rule and replayed.by_rule[CURRENCY_RULE] > 0
     after_policy = _balance(spark, workspace, source, queue)
@@ -89,8 +87,7 @@ def test_reject_fix_policy_fix_schema_replay_balances(tmp_path, sources, workspa
         "currency", checks=[pa.Check.isin(["INR", "USD"])])
     monkeypatch.setattr(ingest.schemas, "UPI_DEMO_FEED_VALIDATION",
                         SourceValidation(relaxed, UPI_DEMO_FEED_VALIDATION.to_lake))
-    usd = replay_dead_letters(source.config, workspace, spark=spark, rule=CURRENCY_RULE,
-                              connector_class=source.connector_class)
+    usd = replay_dead_letters(source.config, workspace, spark=spark, rule=CURRENCY_RULE)
     assert usd.tried == usd.replayed == replayed.by_rule[CURRENCY_RULE]
     assert _balance(spark, workspace, source, queue)[1] == after_policy[1] - usd.replayed
     statuses = queue.letters().column("status").to_pylist()
@@ -100,7 +97,7 @@ def test_reject_fix_policy_fix_schema_replay_balances(tmp_path, sources, workspa
 def test_a_replay_that_crashed_after_its_commit_is_healed_not_repeated(
         tmp_path, sources, workspace, spark, monkeypatch):
     source = sources.demo_feed(page_size=400)
-    run_ingest(source.config, workspace, spark=spark, connector_class=source.connector_class)
+    run_ingest(source.config, workspace, spark=spark)
     queue = DeadLetterQueue(spark, workspace.dead_letters(source.config.name))
     relaxed = UPI_DEMO_FEED_VALIDATION.schema.update_column(
         "currency", checks=[pa.Check.isin(["INR", "USD"])])
@@ -113,9 +110,7 @@ def test_a_replay_that_crashed_after_its_commit_is_healed_not_repeated(
     with monkeypatch.context() as patch:
         patch.setattr(DeadLetterQueue, "update", crash)
         with pytest.raises(RuntimeError):
-            replay_dead_letters(source.config, workspace, spark=spark, rule=CURRENCY_RULE,
-                                connector_class=source.connector_class)
-    healed = replay_dead_letters(source.config, workspace, spark=spark, rule=CURRENCY_RULE,
-                                 connector_class=source.connector_class)
+            replay_dead_letters(source.config, workspace, spark=spark, rule=CURRENCY_RULE)
+    healed = replay_dead_letters(source.config, workspace, spark=spark, rule=CURRENCY_RULE)
     assert healed.replayed > 0 and healed.tried == 0
     _balance(spark, workspace, source, queue)

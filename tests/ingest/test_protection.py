@@ -6,9 +6,9 @@ import pyarrow as pa
 
 from anonymize.keys import LocalKeyStore
 from anonymize.tokens import Tokenizer
+from connectors.upi.demo_feed import DEMO_FEED_SCHEMA
 from ingest.protection import protect_records
 from ingest.schemas import validation_for
-from nijta.demo import DEMO_FEED_SCHEMA
 from policies.field_plan import FieldPlan
 from policies.loading import DEFAULT_POLICY_DIR, load_policy
 

@@ -2,7 +2,7 @@ import pytest
 from fastapi import FastAPI, Response
 from pydantic import SecretStr
 
-from connectors.configuration import UpiSandboxSource
+from connectors.configuration import UpiDemoFeedSource
 from connectors.exceptions import SourceAuthError, SourceUnavailable
 from connectors.sandbox.loopback import LoopbackServer
 from connectors.upi.client import UpiTransactionClient
@@ -24,9 +24,9 @@ def _flaky_app(failures: list[int]) -> FastAPI:
     return app
 
 
-def _source(url: str, attempts: int = 4) -> UpiSandboxSource:
-    return UpiSandboxSource(type="upi_sandbox", base_url=url, api_key=SecretStr("k"),
-                            max_attempts=attempts, timeout_s=5)
+def _source(url: str, attempts: int = 4) -> UpiDemoFeedSource:
+    return UpiDemoFeedSource(type="upi_demo_feed", base_url=url, api_key=SecretStr("k"),
+                             max_attempts=attempts, timeout_s=5)
 
 
 def test_retries_429_and_5xx_then_succeeds():

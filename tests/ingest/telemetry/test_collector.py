@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from connectors.sandbox.loopback import LoopbackServer
+from connectors.telemetry.configuration import KafkaTelemetrySource
 from ingest.telemetry.broker import KafkaBroker
 from ingest.telemetry.collector import create_collector_app
 from ingest.telemetry.reader import TelemetryConnector
@@ -27,8 +28,10 @@ def collector(kafka_broker: KafkaBroker, topic: str) -> Iterator[str]:
 
 
 def read_all(broker: KafkaBroker, topic: str) -> list[dict]:
-    reader = TelemetryConnector("collector-check", bootstrap_servers=broker.bootstrap_servers,
-                                topic=topic, idle_timeout_s=20)
+    source = KafkaTelemetrySource(type="kafka_telemetry",
+                                  bootstrap_servers=broker.bootstrap_servers, topic=topic,
+                                  idle_timeout_s=20)
+    reader = TelemetryConnector("collector-check", source)
     batches = list(reader.read_batches(None))
     assert all(not b.malformed and not b.metadata["withheld"] for b in batches)
     return [row for b in batches for row in b.records.to_pylist()]

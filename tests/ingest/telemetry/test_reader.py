@@ -1,6 +1,7 @@
 """Bounded reads over a real broker: a run stops at the end offsets it saw at start, offsets
-move only on acknowledge, so a crash between runs loses and duplicates nothing; children's
-events and broken messages never reach the records, and both are accounted for."""
+move only on acknowledge, so a crash between runs loses and duplicates nothing; a given cursor
+(the cursor store's) decides where a run starts, the group's offsets only when asked for;
+children's events and broken messages never reach the records, and both are accounted for."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from itertools import pairwise
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from connectors.base import Connector
+from connectors.base import AcknowledgingConnector, Connector
 from connectors.cursors import CursorStore
+from connectors.telemetry.configuration import KafkaTelemetrySource
 from ingest.telemetry.broker import KafkaBroker
 from ingest.telemetry.exceptions import TopicNotFound
 from ingest.telemetry.reader import TELEMETRY_RECORD_SCHEMA, TelemetryConnector
@@ -21,8 +23,10 @@ pytestmark = pytest.mark.slow
 
 
 def connector(broker: KafkaBroker, topic: str, *, batch_size: int = 100) -> TelemetryConnector:
-    return TelemetryConnector(f"telemetry-{topic}", bootstrap_servers=broker.bootstrap_servers,
-                              topic=topic, batch_size=batch_size, idle_timeout_s=20)
+    source = KafkaTelemetrySource(type="kafka_telemetry",
+                                  bootstrap_servers=broker.bootstrap_servers, topic=topic,
+                                  batch_size=batch_size, idle_timeout_s=20)
+    return TelemetryConnector(f"telemetry-{topic}", source)
 
 
 def high_watermarks(broker: KafkaBroker, topic: str) -> dict[str, int]:
@@ -36,7 +40,7 @@ def high_watermarks(broker: KafkaBroker, topic: str) -> dict[str, int]:
 
 def test_it_is_a_connector(kafka_broker: KafkaBroker, topic: str) -> None:
     reader = connector(kafka_broker, topic)
-    assert isinstance(reader, Connector)
+    assert isinstance(reader, Connector) and isinstance(reader, AcknowledgingConnector)
     assert reader.schema() == TELEMETRY_RECORD_SCHEMA
     assert reader.check().ok
     assert list(reader.read_batches(None)) == []  # an empty topic: nothing, at once
@@ -108,7 +112,8 @@ def test_a_crash_between_runs_loses_and_duplicates_nothing(kafka_broker, topic, 
     more = [app_event(1000 + i) for i in range(100)]
     produce(topic, more)
     run2 = connector(kafka_broker, topic)
-    batches = list(run2.read_batches(None, first_sequence=3))
+    assert run2.committed_cursor() == acknowledged
+    batches = list(run2.read_batches(run2.committed_cursor(), first_sequence=3))
     assert batches[0].start == acknowledged and batches[0].sequence == 3
     for batch in batches:
         sink += batch.records.column("event_id").to_pylist()
@@ -117,7 +122,10 @@ def test_a_crash_between_runs_loses_and_duplicates_nothing(kafka_broker, topic, 
 
     assert len(sink) == len(set(sink)) == 700
     assert set(sink) == {e["event_id"] for e in first + more}
-    assert list(connector(kafka_broker, topic).read_batches(None)) == []
+    run3 = connector(kafka_broker, topic)
+    assert list(run3.read_batches(run3.committed_cursor())) == []
+    # no cursor is the beginning, whatever the group committed
+    assert sum(b.records.num_rows for b in run3.read_batches(None)) == 700
 
 
 def test_children_and_broken_messages_never_reach_the_records(kafka_broker, topic, app_event,
