@@ -36,7 +36,7 @@ except ImportError:  # other interpreters
     from hashlib import sha256 as _sha256
 
 __all__ = ["IDENTIFIER_KINDS", "TOKEN_PREFIX", "Tokenizer", "canonical_column",
-           "canonical_identifier"]
+           "canonical_identifier", "token_domain"]
 
 TOKEN_PREFIX = "tok_"
 TOKEN_HEX_CHARS = 32
@@ -130,7 +130,7 @@ class Tokenizer:
         """Give the ``kind`` domain a new key: every token of it changes. Returns the version."""
         canonical_column(kind, pa.array([], pa.string()))  # fail early on an unknown kind
         self._states.pop(kind, None)
-        return self._keys.rotate(_domain(kind))
+        return self._keys.rotate(token_domain(kind))
 
     def _token_chars(self, kind: str, values: list[str | None]) -> np.ndarray:
         """``tok_`` + 32 hex per value as an ``(n, 36)`` array; a null gets a dummy token."""
@@ -152,12 +152,13 @@ class Tokenizer:
     def _hmac_states(self, kind: str) -> tuple[_HashState, _HashState]:
         """SHA-256 states after absorbing key ⊕ ipad and key ⊕ opad (RFC 2104 §4)."""
         if kind not in self._states:
-            key = self._keys.current(_domain(kind)).secret.ljust(_SHA256_BLOCK, b"\0")
+            key = self._keys.current(token_domain(kind)).secret.ljust(_SHA256_BLOCK, b"\0")
             self._states[kind] = (_sha256(bytes(b ^ 0x36 for b in key)),
                                   _sha256(bytes(b ^ 0x5C for b in key)))
         return self._states[kind]
 
 
-def _domain(kind: str) -> str:
+def token_domain(kind: str) -> str:
+    """The name of the key that tokenizes identifiers of ``kind``."""
     return f"tokenize:{kind}"
 

@@ -48,6 +48,7 @@ from ingest.admission import Admission
 from ingest.bronze import BATCH_KIND, commit_to_bronze, committed_commits, leave_uncommitted_files
 from ingest.crash import CrashPoint, crash_if
 from ingest.dead_letter_queue import DeadLetterQueue
+from ingest.dead_letters import DEAD_LETTER_KEY
 from ingest.exceptions import StagingLost
 from ingest.staging import BRONZE_FILE, DEAD_LETTERS_FILE, BatchManifest, BatchStaging
 from ingest.summary import BatchSummary
@@ -56,6 +57,7 @@ from policies.enforcement import AuditSink
 __all__ = ["AUDIT_KIND", "BatchCommitter"]
 
 AUDIT_KIND = "ingest_batch"
+KEY_USE_KIND = "key_use"
 
 
 @dataclass
@@ -72,6 +74,9 @@ class BatchCommitter:
     source: Connector | None = None
     """The connector itself, told of each acknowledged batch if it is an
     :class:`~connectors.base.AcknowledgingConnector`."""
+    keys_used: tuple[dict[str, Any], ...] = ()
+    """The named keys the field plan used (:func:`ingest.key_use.key_use`), audited per batch
+    as a ``key_use`` entry with the dead-letter key when the batch has dead letters."""
 
     def commit(self, manifest: BatchManifest, folder: Path,
                crash: CrashPoint | None = None) -> BatchSummary:
@@ -131,6 +136,10 @@ class BatchCommitter:
             "dead_letters": summary.dead_letters, "dead_letters_by_rule": summary.by_rule,
             "withheld": summary.withheld, "withheld_by_rule": summary.withheld_by_rule,
             "policy_version": self.admission.policy_version, "recovered": recovered})
+        self.audit.append(KEY_USE_KIND, {
+            "connector": self.connector, "batch_id": manifest.batch_id,
+            "keys": [*self.keys_used, *([{"key": DEAD_LETTER_KEY}] if summary.dead_letters
+                                        else [])]})
         crash_if(crash, CrashPoint.AFTER_COMMIT_BEFORE_ACK, f"batch {manifest.batch_id}")
         batch = manifest.as_source_batch()
         self.cursors.acknowledge(self.connector, batch)

@@ -35,8 +35,12 @@ from connectors.base import SourceBatch
 from ingest.exceptions import DeadLetterError
 from ingest.validation import Rejection
 
-__all__ = ["DEAD_LETTER_SCHEMA", "PENDING", "RECORD_FORMAT", "REPLAYED", "TEXT_FORMAT",
-           "LetterSeal", "build_dead_letters", "letter_position", "open_record", "open_text"]
+__all__ = ["DEAD_LETTER_KEY", "DEAD_LETTER_SCHEMA", "PENDING", "RECORD_FORMAT", "REPLAYED",
+           "TEXT_FORMAT", "LetterSeal", "build_dead_letters", "letter_position", "open_record",
+           "open_text"]
+
+DEAD_LETTER_KEY = "dlq"
+"""The key (derived from the key store) that seals dead-letter payloads."""
 
 PENDING, REPLAYED = "pending", "replayed"
 RECORD_FORMAT, TEXT_FORMAT = "arrow_ipc", "text"
@@ -65,7 +69,7 @@ class LetterSeal:
     """AES-256-GCM under the key store's ``dlq`` key, bound to the letter's position."""
 
     def __init__(self, keys: KeyStore) -> None:
-        self._aead = AESGCM(keys.derive("dlq"))
+        self._aead = AESGCM(keys.derive(DEAD_LETTER_KEY))
 
     def seal(self, associated: bytes, plain: bytes) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)

@@ -61,6 +61,7 @@ from ingest.commits import BatchCommitter
 from ingest.crash import CRASH_BATCH, CrashPoint, crash_if
 from ingest.dead_letter_queue import DeadLetterQueue
 from ingest.dead_letters import LetterSeal, build_dead_letters
+from ingest.key_use import key_use
 from ingest.protection import protect_records
 from ingest.schemas import validation_for
 from ingest.staging import BatchManifest, BatchStaging
@@ -207,7 +208,9 @@ def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSes
                    BatchStaging(workspace.lake / "_staging" / config.name), beam_args)
         committer = BatchCommitter(spark, admission, store, run.staging, engine.audit,
                                    DeadLetterQueue(spark, admission.dead_letter_uri),
-                                   config.name, source=connector)
+                                   config.name, source=connector,
+                                   keys_used=key_use(admission.plan,
+                                                     LocalKeyStore(workspace.key_file)))
         done: list[BatchSummary] = []
         try:
             recovered = committer.reconcile()

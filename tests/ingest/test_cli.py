@@ -1,5 +1,7 @@
 """`nijta ingest` and `nijta dlq` through the nijta CLI, on the issuer switch's CSV files."""
 
+import json
+
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -31,6 +33,14 @@ def test_ingest_reports_batches_and_a_balanced_summary_then_dlq_lists_and_replay
     assert "batch 2 upi_csv-000002-" in result.output
     for label in ("read", "written", "DLQ", "DLQ upi_switch_transactions.schema.Currency.isin"):
         assert label in result.output
+    audit = [json.loads(line) for line in
+             (workspace.root / "audit" / "audit.jsonl").read_text().splitlines()]
+    batches = [e["payload"]["batch_id"] for e in audit if e["kind"] == "ingest_batch"]
+    key_use = {e["payload"]["batch_id"]: e["payload"]["keys"] for e in audit
+               if e["kind"] == "key_use"}
+    assert batches and set(key_use) == set(batches)
+    assert all(any(entry["key"] == "tokenize:upi_vpa" and entry["version"] == 1
+                   for entry in keys) for keys in key_use.values())
 
     listing = runner.invoke(app, ["dlq", "list", "--workspace", str(workspace.root)])
     assert listing.exit_code == 0, listing.output
