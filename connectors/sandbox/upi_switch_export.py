@@ -28,22 +28,15 @@ import pandas as pd
 
 from connectors.sandbox.india_geo import BANKS
 from connectors.sandbox.upi_transactions import IST_OFFSET_S, UpiDataset
+from connectors.upi.switch_record import SWITCH_FIELDS
 
 __all__ = [
     "ARRIVAL_COLUMN", "EXPORT_FILE_PREFIX", "SWITCH_EXPORT_COLUMNS", "issuer_switch_export",
     "write_daily_csv_exports",
 ]
 
-SWITCH_EXPORT_COLUMNS: tuple[str, ...] = (
-    "TransactionID", "TransactionType", "TransactionSubType", "CreationTime", "State", "RRN",
-    "PayerVPA", "PayerMobileNumber", "PayerIFSC", "PayerAccountNumber", "PayerAccountType",
-    "PayeeVPA", "PayeeMobileNumber", "PayeeIFSC", "PayeeAccountNumber", "PayeeAccountType",
-    "PayeeMerchantID", "PayeeMerchantName", "PayeeMCC", "Currency", "Amount",
-    "ErrorCode", "ErrorMessage", "UPIErrorCode",
-    "PayerDeviceType", "PayerDeviceID", "PayerDeviceOS", "PayerDeviceAppName", "PayerDeviceIP",
-    "PayerDeviceLocation", "PayerDeviceTelecomProvider",
-    "InitiationMode", "PurposeCode", "Description",
-)
+SWITCH_EXPORT_COLUMNS = SWITCH_FIELDS
+"""The switch's export layout, as the connector reads it (one definition of the format)."""
 """The switch's export columns, in order (after the Google Cloud UPI Issuer Switch export)."""
 ARRIVAL_COLUMN = "_arrived_at"
 """When the record became visible in the switch's API and exports (sandbox-internal)."""

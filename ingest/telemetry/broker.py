@@ -44,6 +44,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from ingest.telemetry.exceptions import KafkaBrokerError, KafkaJarsMissing
 from nijta.maven import MavenFetchFailed, copy_dependencies
+from nijta.services.process import stop_process
 
 __all__ = ["DEFAULT_CACHE_DIR", "KAFKA_ARTIFACTS", "KafkaBroker", "fetch_kafka_jars",
            "kafka_libs", "random_cluster_id"]
@@ -287,13 +288,7 @@ class KafkaBroker:
         """Controlled shutdown (SIGTERM), SIGKILL after ``STOP_TIMEOUT_S``; idempotent."""
         process, self._process = self._process, None
         atexit.unregister(self.stop)
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, stop_signal=signal.SIGTERM, timeout_s=STOP_TIMEOUT_S)
         if self._output is not None:
             self._output.close()
             self._output = None

@@ -47,6 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from nijta.services.exceptions import PostgresServiceError
+from nijta.services.process import stop_process
 
 __all__ = ["DEFAULT_RUN_AS", "DEFAULT_START_TIMEOUT_S", "POSTGRES_LIB_ROOT", "ROLE",
            "TemporaryPostgres", "create_database", "drop_connections", "find_postgres_bin"]
@@ -332,13 +333,7 @@ class TemporaryPostgres:
         SIGKILL after ``STOP_TIMEOUT_S``; idempotent."""
         process, self._process = self._process, None
         atexit.unregister(self.stop)
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, stop_signal=signal.SIGINT, timeout_s=STOP_TIMEOUT_S)
         if self._log is not None:
             self._log.close()
             self._log = None
