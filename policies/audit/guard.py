@@ -14,6 +14,7 @@ payload costs microseconds.
 Usage::
 
     guard = RawIdentifierGuard()
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     guard.refused(["tok_5f…", "2341 2341 2346"])     # [None, 'AADHAAR']
 """
 
