@@ -80,6 +80,7 @@ def is_valid_vid(number: str) -> bool:
 
 _PAN_PATTERN = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
 """``stdnum.in_.pan``'s pattern (private there)."""
+# Made-up shapes, not real identifiers: probes that ask stdnum which letters and codes it accepts.
 _PAN_HOLDER_TYPES = frozenset(
     letter for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if pan.is_valid(f"AAA{letter}A1234A")
 )
