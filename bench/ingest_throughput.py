@@ -19,7 +19,7 @@ alternate which one runs first, each on a fresh workspace; the ratio is the medi
 per-round ratios. Seconds per stage come from timers wrapped around the pipeline's own
 functions: ``read`` (the connector), ``validate``, ``mask``, ``protect`` (both, and the rest of
 ``protect_records``), ``beam_rounds`` (the Beam runs: read, protect, stage), ``commit_all``
-(each batch's commit, dead letters, audit and acknowledgement) with its parts
+(each round's commits, then its batches' audit and acknowledgement) with its parts
 ``bronze_commit``, ``dlq_commit`` and ``cursor_ack``. Absolute rates on a shared
 2-core machine are noisy (see ../shared/reference/baselines.md); the load average at start is
 reported with them. One Spark warm-up ingest of one batch runs untimed first, so that the JVM's
@@ -140,7 +140,7 @@ def pipeline_stage_timers(clock: StageClock) -> Iterator[None]:
         (ingest.commits, "commit_to_bronze", "bronze_commit", clock.timed),
         (DeadLetterQueue, "commit", "dlq_commit", clock.timed),
         (CursorStore, "acknowledge", "cursor_ack", clock.timed),
-        (ingest.commits.BatchCommitter, "commit", "commit_all", clock.timed),
+        (ingest.commits.BatchCommitter, "commit", "commit_all", clock.timed_iterator),
     ]
     with ExitStack() as stack:
         for owner, name, stage, wrap in targets:

@@ -1,18 +1,19 @@
 """Commit staged rows to a Delta table, idempotently, with the batch's facts in the commit.
 
-A commit carries ``txnAppId`` = connector and ``txnVersion`` = batch sequence: Delta skips a
-write whose version it has already committed for that app, so re-running a batch adds nothing.
-It also carries ``userMetadata``: JSON with the kind of commit (``ingest_batch``,
-``dlq_replay``), the connector, and for a batch its sequence, cursor range and counts. After a
-crash between the commit and the cursor acknowledgement, :func:`committed_commits` finds the
-batch in the table's history and the pipeline acknowledges it with the cursors stored there,
-instead of re-reading a source that may now split differently.
+A commit carries ``txnAppId`` = connector and ``txnVersion`` = the sequence of the last batch
+it holds (one commit may hold a run of consecutive batches): Delta skips a write whose version
+it has already committed for that app, so re-running a batch adds nothing. It also carries
+``userMetadata``: JSON with the kind of commit (``ingest_batches``, ``dlq_replay``), the
+connector, and for each batch its sequence, cursor range and counts. After a crash between the
+commit and the cursor acknowledgement, :func:`committed_commits` finds the batches in the
+table's history and the pipeline acknowledges them with the cursors stored there, instead of
+re-reading a source that may now split differently.
 
 Usage::
 
-    commit_to_bronze(spark, staged / "bronze.parquet", table, app_id="upi", version=7,
-                     metadata={"kind": "ingest_batch", "connector": "upi", "sequence": 7})
-    committed_commits(spark, table, "upi", kind="ingest_batch")   # [{"sequence": 7, …}]
+    commit_to_bronze(spark, [staged / "bronze.parquet"], table, app_id="upi", version=7,
+                     metadata={"kind": "ingest_batches", "connector": "upi", "batches": […]})
+    committed_commits(spark, table, "upi", kind="ingest_batches")   # [{"batches": […], …}]
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +34,20 @@ from ingest.exceptions import BronzeCommitFailed, InjectedCrash
 __all__ = ["BATCH_KIND", "REPLAY_KIND", "commit_to_bronze", "committed_commits",
            "leave_uncommitted_files"]
 
-BATCH_KIND, REPLAY_KIND = "ingest_batch", "dlq_replay"
+BATCH_KIND, REPLAY_KIND = "ingest_batches", "dlq_replay"
 
 
-def commit_to_bronze(spark: SparkSession, staged: Path, table: Path | str, *, app_id: str,
-                     version: int | None, metadata: Mapping[str, Any] | None = None) -> None:
-    """Append the Parquet at ``staged`` (a file or a folder) to the Delta table ``table``.
+def commit_to_bronze(spark: SparkSession, staged: Path | Sequence[Path], table: Path | str, *,
+                     app_id: str, version: int | None,
+                     metadata: Mapping[str, Any] | None = None) -> None:
+    """Append the Parquet at ``staged`` (files or folders) to the Delta table ``table``, in one
+    commit.
 
     ``version`` ``None``: no idempotency token (the caller keeps its own, e.g. a replay's
     letter ids in ``metadata``).
     """
-    writer = spark.read.parquet(str(staged)).write.format("delta").mode("append")
+    paths = [staged] if isinstance(staged, Path) else list(staged)
+    writer = (spark.read.parquet(*map(str, paths)).write.format("delta").mode("append"))
     if version is not None:
         writer = writer.option("txnAppId", app_id).option("txnVersion", version)
     if metadata is not None:
@@ -52,8 +56,8 @@ def commit_to_bronze(spark: SparkSession, staged: Path, table: Path | str, *, ap
     try:
         writer.save(str(table))
     except AnalysisException as exc:
-        raise BronzeCommitFailed(f"commit of {staged} to {table} (app {app_id}, version "
-                                 f"{version}) failed: {exc}") from exc
+        raise BronzeCommitFailed(f"commit of {len(paths)} staged file(s) to {table} (app "
+                                 f"{app_id}, version {version}) failed: {exc}") from exc
 
 
 def committed_commits(spark: SparkSession, table: Path | str, connector: str, *,

@@ -1,42 +1,46 @@
-"""The driver's side of a batch: commit, audit, acknowledge — in that order, exactly once.
+"""The driver's side of staged batches: commit, audit, acknowledge — in that order, exactly once.
 
-For each staged batch, in sequence order:
+The batches one Beam round staged are committed together, in sequence order:
 
-1. bronze: append its rows (``txnAppId`` connector, ``txnVersion`` sequence), with the batch's
-   sequence, cursor range and counts as the commit's ``userMetadata``; this commit is the
-   batch's point of no return;
-2. dead-letter queue: append its letters, idempotent the same way;
-3. audit: an ``ingest_batch`` entry (connector, batch id, counts read / written / dead letters
-   by rule / withheld by rule, policy version);
-4. cursor: acknowledge the batch's ``end`` in the cursor store;
-5. staging: remove the batch's folder;
-6. source: ``acknowledge(batch)`` of a connector that keeps its own record of what was
-   consumed (:class:`~connectors.base.AcknowledgingConnector`: Kafka's committed offsets),
-   which so mirrors the cursor store; an error there ends the run with the batch already
-   safe.
+1. bronze: append the rows of every batch in one commit (``txnAppId`` connector,
+   ``txnVersion`` the last batch's sequence), with each batch's sequence, cursor range and
+   counts in the commit's ``userMetadata``; this commit is the batches' point of no return;
+2. dead-letter queue: append the letters of those batches, idempotent the same way;
+3. then for each batch in turn: audit an ``ingest_batch`` entry (connector, batch id, counts
+   read / written / dead letters by rule / withheld by rule, policy version) and its
+   ``key_use``; hand the AA consent it was fetched under, if any, to the consent registry;
+   acknowledge its ``end`` in the cursor store; remove its staging folder; and
+   ``acknowledge(batch)`` a connector that keeps its own record of what was consumed
+   (:class:`~connectors.base.AcknowledgingConnector`: Kafka's committed offsets), which so
+   mirrors the cursor store; an error there ends the run with the batch already safe.
 
-:meth:`BatchCommitter.reconcile` runs before a run reads anything. If bronze holds the batch
-the cursor store expects next, an earlier run crashed between 1 and 4: the batch is finished
-from what bronze's commit recorded (its letters from its staging folder, skipped if already
-in the queue) and acknowledged — not re-read, since a re-read may split the source
-differently. Every other staged folder is stale and dropped: those batches are read again. The
-audit entry comes before the acknowledgement so that a crash between them repeats the entry
-(marked ``recovered``) rather than lose it. A crash between 4 and 6 leaves the source's record
-one batch behind the cursor store until the next acknowledgement; runs resume from the cursor
-store, so nothing is read twice.
+One commit per round instead of per batch is what makes ingestion fast: a Delta commit costs
+seconds of fixed work in Spark whatever its size. Exactly once holds the same way, since
+Delta's ``txnVersion`` for the connector says every batch up to it is in.
+
+:meth:`BatchCommitter.reconcile` runs before a run reads anything. If a bronze commit holds the
+batch the cursor store expects next, an earlier run crashed between 1 and the end of 3: that
+batch and the later ones of the same commit are finished from what bronze recorded (their
+letters from the staging folders, skipped if already in the queue) and acknowledged — not
+re-read, since a re-read may split the source differently. Every other staged folder is stale
+and dropped: those batches are read again. The audit entry comes before the acknowledgement so
+that a crash between them repeats the entry (marked ``recovered``) rather than lose it. A crash
+between the cursor store and the source's acknowledgement leaves the source's record one batch
+behind the cursor store until the next acknowledgement; runs resume from the cursor store, so
+nothing is read twice.
 
 Usage::
 
     committer = BatchCommitter(spark, admission, cursors, staging, audit, queue, "upi",
                                source=connector)
     committer.reconcile()
-    for manifest, folder in staging.sealed():
-        committer.commit(manifest, folder)
+    summaries = committer.commit(staging.sealed())
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +50,7 @@ from connectors.base import AcknowledgingConnector, Connector
 from connectors.cursors import CursorStore
 from ingest.admission import Admission
 from ingest.bronze import BATCH_KIND, commit_to_bronze, committed_commits, leave_uncommitted_files
-from ingest.crash import CrashPoint, crash_if
+from ingest.crash import CRASH_BATCH, CrashPoint, crash_if
 from ingest.dead_letter_queue import DeadLetterQueue
 from ingest.dead_letters import DEAD_LETTER_KEY
 from ingest.exceptions import StagingLost
@@ -77,51 +81,71 @@ class BatchCommitter:
     keys_used: tuple[dict[str, Any], ...] = ()
     """The named keys the field plan used (:func:`ingest.key_use.key_use`), audited per batch
     as a ``key_use`` entry with the dead-letter key when the batch has dead letters."""
+    hand_off: Callable[[Mapping[str, Any]], object] | None = None
+    """Called with each committed batch's (sealed) metadata before its acknowledgement: the
+    AA consent it was fetched under goes to the consent registry
+    (:func:`ingest.consent_handoff.hand_off_consent`)."""
 
-    def commit(self, manifest: BatchManifest, folder: Path,
-               crash: CrashPoint | None = None) -> BatchSummary:
-        """Steps 1–5 for one staged batch; ``crash`` fires at its boundary (tests)."""
-        where = f"batch {manifest.batch_id}"
-        if crash is CrashPoint.MID_WRITE:
-            leave_uncommitted_files(folder / BRONZE_FILE, self.admission.bronze_uri, where)
-        commit_to_bronze(self.spark, folder / BRONZE_FILE, self.admission.bronze_uri,
-                         app_id=self.connector, version=manifest.sequence,
-                         metadata=self._facts(manifest))
-        self._letters(manifest, folder)
-        return self._close(manifest, recovered=False, crash=crash)
-
-    def reconcile(self) -> BatchSummary | None:
-        """Finish and acknowledge the batch an earlier run committed but did not acknowledge;
-        drop every other staged batch."""
-        expected = self.cursors.position(self.connector).next_sequence
-        committed = next((facts for facts in committed_commits(
-            self.spark, self.admission.bronze_uri, self.connector, kind=BATCH_KIND)
-            if facts.get("sequence") == expected), None)
-        summary = None
-        if committed is not None:
-            manifest = BatchManifest(**{k: v for k, v in committed.items()
-                                        if k not in ("kind", "policy_version")})
-            staged = self.staging.find(expected)
-            self._letters(manifest, staged[1] if staged else None)
-            summary = self._close(manifest, recovered=True, crash=None)
-        self.staging.clear()
-        return summary
-
-    def _facts(self, manifest: BatchManifest) -> dict[str, Any]:
-        return {"kind": BATCH_KIND, "policy_version": self.admission.policy_version,
-                **{k: v for k, v in vars(manifest).items() if k != "metadata"},
-                "metadata": manifest.metadata}
-
-    def _letters(self, manifest: BatchManifest, folder: Path | None) -> None:
-        if manifest.dead_letters == 0:
+    def commit(self, staged: Sequence[tuple[BatchManifest, Path]], *,
+               crash: CrashPoint | None = None) -> Iterator[BatchSummary]:
+        """Steps 1–3 for consecutive staged batches, yielding each batch's summary once it is
+        acknowledged; ``crash`` fires at its boundary, at the round's second batch (tests)."""
+        if not staged:
             return
-        if folder is not None:
-            self.queue.commit(folder / DEAD_LETTERS_FILE, connector=self.connector,
-                              sequence=manifest.sequence, metadata=self._facts(manifest))
-        elif self.queue.count(sequence=manifest.sequence) != manifest.dead_letters:
-            raise StagingLost(f"connector {self.connector!r}: batch {manifest.batch_id} is in "
-                              f"bronze, its {manifest.dead_letters} dead letters are not all "
-                              f"in {self.queue.uri}, and its staging folder is gone")
+        manifests = [manifest for manifest, _ in staged]
+        where = f"batch {manifests[0].batch_id}"
+        if crash is CrashPoint.MID_WRITE:
+            leave_uncommitted_files(staged[0][1] / BRONZE_FILE, self.admission.bronze_uri, where)
+        commit_to_bronze(self.spark, [folder / BRONZE_FILE for _, folder in staged],
+                         self.admission.bronze_uri, app_id=self.connector,
+                         version=manifests[-1].sequence, metadata=self._facts(manifests))
+        self._letters(manifests, {m.sequence: folder for m, folder in staged})
+        fire_at = min(CRASH_BATCH, len(manifests) - 1)
+        for index, manifest in enumerate(manifests):
+            yield self._close(manifest, recovered=False,
+                              crash=crash if index == fire_at else None)
+
+    def reconcile(self) -> Iterator[BatchSummary]:
+        """Finish and acknowledge the batches an earlier run committed but did not acknowledge,
+        yielding their summaries; drop every other staged batch."""
+        expected = self.cursors.position(self.connector).next_sequence
+        pending = next(([m for m in batches if m.sequence >= expected]
+                        for batches in self._committed_batches()
+                        if any(m.sequence == expected for m in batches)), [])
+        if pending:
+            folders = {m.sequence: folder for m, folder in self.staging.sealed()}
+            self._letters(pending, folders)
+            for manifest in pending:
+                yield self._close(manifest, recovered=True, crash=None)
+        self.staging.clear()
+
+    def _committed_batches(self) -> Iterator[list[BatchManifest]]:
+        for facts in committed_commits(self.spark, self.admission.bronze_uri, self.connector,
+                                       kind=BATCH_KIND):
+            yield [BatchManifest(**batch) for batch in facts["batches"]]
+
+    def _facts(self, manifests: Sequence[BatchManifest]) -> dict[str, Any]:
+        return {"kind": BATCH_KIND, "connector": self.connector,
+                "policy_version": self.admission.policy_version,
+                "batches": [asdict(manifest) for manifest in manifests]}
+
+    def _letters(self, manifests: Sequence[BatchManifest], folders: Mapping[int, Path]) -> None:
+        """Commit the staged letters of ``manifests`` (a no-op for a commit already in the
+        queue); without their staging folders, check the queue holds them all."""
+        with_letters = [m for m in manifests if m.dead_letters]
+        if not with_letters:
+            return
+        if all(m.sequence in folders for m in with_letters):
+            self.queue.commit([folders[m.sequence] / DEAD_LETTERS_FILE for m in with_letters],
+                              connector=self.connector, last_sequence=manifests[-1].sequence,
+                              metadata=self._facts(manifests))
+            return
+        for manifest in with_letters:
+            if self.queue.count(sequence=manifest.sequence) != manifest.dead_letters:
+                raise StagingLost(
+                    f"connector {self.connector!r}: batch {manifest.batch_id} is in bronze, "
+                    f"its {manifest.dead_letters} dead letters are not all in "
+                    f"{self.queue.uri}, and its staging folder is gone")
 
     def _close(self, manifest: BatchManifest, *, recovered: bool,
                crash: CrashPoint | None) -> BatchSummary:
@@ -140,6 +164,8 @@ class BatchCommitter:
             "connector": self.connector, "batch_id": manifest.batch_id,
             "keys": [*self.keys_used, *([{"key": DEAD_LETTER_KEY}] if summary.dead_letters
                                         else [])]})
+        if self.hand_off is not None:
+            self.hand_off(manifest.metadata)
         crash_if(crash, CrashPoint.AFTER_COMMIT_BEFORE_ACK, f"batch {manifest.batch_id}")
         batch = manifest.as_source_batch()
         self.cursors.acknowledge(self.connector, batch)

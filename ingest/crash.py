@@ -13,8 +13,10 @@ point                        left behind
 ``after_commit_before_ack``  a batch committed to bronze and the DLQ, its cursor not stored
 ===========================  ==============================================================
 
-``mid_write`` and ``after_commit_before_ack`` fire at the run's second batch (its first when
-it commits only one), so an earlier batch of the same run is fully done.
+``mid_write`` fires at the run's first commit, with the data files of its first batch
+written; ``after_commit_before_ack`` after the first commit, at the acknowledgement of its
+second batch (its first when it holds only one), so an earlier batch of the same run is fully
+done.
 
 Usage::
 

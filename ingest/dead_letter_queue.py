@@ -1,9 +1,9 @@
 """The dead-letter queue of a connector: a Delta table of :data:`DEAD_LETTER_SCHEMA` rows.
 
-The pipeline appends a batch's letters with the same idempotency token as its bronze commit
-(``txnAppId`` = connector, ``txnVersion`` = sequence), right after it. ``nijta dlq replay``
-reads the pending letters and updates their status and attempts with a MERGE on
-``letter_id``. Payloads stay sealed in the table; only :mod:`ingest.replay` opens them.
+The pipeline appends the letters of the batches of a bronze commit with the same idempotency
+token (``txnAppId`` = connector, ``txnVersion`` = the last batch's sequence), right after it.
+``nijta dlq replay`` reads the pending letters and updates their status and attempts with a
+MERGE on ``letter_id``. Payloads stay sealed in the table; only :mod:`ingest.replay` opens them.
 
 Usage::
 
@@ -13,7 +13,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +40,11 @@ class DeadLetterQueue:
     def exists(self) -> bool:
         return DeltaTable.isDeltaTable(self.spark, self.uri)
 
-    def commit(self, staged: Path, *, connector: str, sequence: int,
+    def commit(self, staged: Sequence[Path], *, connector: str, last_sequence: int,
                metadata: Mapping[str, Any]) -> None:
-        """Append the staged letters of batch ``sequence`` (skipped if already there)."""
-        commit_to_bronze(self.spark, staged, self.uri, app_id=connector, version=sequence,
+        """Append the staged letters of batches up to ``last_sequence`` in one commit (skipped
+        if that commit is already there)."""
+        commit_to_bronze(self.spark, staged, self.uri, app_id=connector, version=last_sequence,
                          metadata=metadata)
 
     def frame(self, *, status: str | None = None, rule: str | None = None) -> DataFrame:
