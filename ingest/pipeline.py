@@ -7,9 +7,10 @@
     Beam:   read batches from the stored cursor (the connector, in a worker)
             → validate (the dataset's pandera schema) → field plan (tokenize, drop, scrub …)
             → stage Parquet rows + sealed dead letters per batch
-    driver: per batch, in sequence order: commit bronze → commit dead letters → audit
-            → acknowledge the cursor → drop the staging folder → the connector's own
-            acknowledge(batch), if it has one (Kafka: commit the group's offsets)
+    driver: per round, one bronze commit and one dead-letter commit of its batches; then per
+            batch, in sequence order: audit → acknowledge the cursor → drop the staging
+            folder → the connector's own acknowledge(batch), if it has one (Kafka: commit
+            the group's offsets)
 
 Raw records exist only in the worker's memory between the connector and the field plan: the
 read, protect and stage steps are fused (no shuffle between them, which a distributed runner
@@ -42,6 +43,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import apache_beam as beam
@@ -58,6 +60,7 @@ from connectors.cursors import CursorStore
 from connectors.registry import open_connector
 from ingest.admission import Admission, admit
 from ingest.commits import BatchCommitter
+from ingest.consent_handoff import hand_off_consent, seal_consent_metadata
 from ingest.crash import CRASH_BATCH, CrashPoint, crash_if
 from ingest.dead_letter_queue import DeadLetterQueue
 from ingest.dead_letters import LetterSeal, build_dead_letters
@@ -69,6 +72,7 @@ from ingest.summary import BatchSummary, IngestSummary
 from nijta.configuration import Workspace
 from policies.audit import AuditLog, CheckpointSigner
 from policies.enforcement import PolicyEngine
+from policies.erasure.locations import open_consent_registry
 from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
 __all__ = ["ROUND_BATCHES", "IngestSummary", "audit_log_for", "cursor_store_for", "run_ingest"]
@@ -139,7 +143,7 @@ class _Protect(beam.DoFn):
             start=batch.start, end=batch.end, records=batch.records.num_rows,
             malformed=len(batch.malformed), written=protected.table.num_rows,
             by_rule=dict(Counter(letters.column("rule").to_pylist())),
-            metadata=dict(batch.metadata))
+            metadata=seal_consent_metadata(batch.metadata, self._tokenizer))
         yield manifest, protected.table, letters
 
 
@@ -204,21 +208,25 @@ def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSes
     with closing(open_connector(config)) as connector:
         admission = admit(config, workspace, engine, columns=connector.schema().names)
         store = cursor_store_for(workspace)
+        registry = open_consent_registry(workspace)
         run = _Run(config, workspace, admission,
                    BatchStaging(workspace.lake / "_staging" / config.name), beam_args)
         committer = BatchCommitter(spark, admission, store, run.staging, engine.audit,
                                    DeadLetterQueue(spark, admission.dead_letter_uri),
                                    config.name, source=connector,
                                    keys_used=key_use(admission.plan,
-                                                     LocalKeyStore(workspace.key_file)))
+                                                     LocalKeyStore(workspace.key_file)),
+                                   hand_off=partial(hand_off_consent, registry=registry,
+                                                    policy=engine.policy,
+                                                    dataset=config.dataset))
         done: list[BatchSummary] = []
         try:
-            recovered = committer.reconcile()
-            if recovered is not None:
+            for recovered in committer.reconcile():
                 _report(done, recovered, progress)
             _commit_rounds(run, committer, store, max_batches, crash_at, done, progress)
         finally:
             store.close()
+            registry.close()
     return IngestSummary(connector=config.name, bronze_table=admission.bronze_uri,
                          dead_letter_table=admission.dead_letter_uri,
                          policy_version=admission.policy_version, batches=tuple(done))
@@ -236,10 +244,8 @@ def _commit_rounds(run: _Run, committer: BatchCommitter, store: CursorStore,
         crash_if(crash_at, CrashPoint.AFTER_STAGING, f"round from sequence "
                  f"{position.next_sequence}")
         staged = run.staging.sealed()
-        fire_at = min(CRASH_BATCH, len(staged) - 1)
-        for index, (manifest, folder) in enumerate(staged):
-            crash = crash_at if index == fire_at else None
-            _report(done, committer.commit(manifest, folder, crash=crash), progress)
+        for summary in committer.commit(staged, crash=crash_at):
+            _report(done, summary, progress)
         new += len(staged)
         crash_at = None  # a crash point fires in the first round only
         if len(staged) < limit:

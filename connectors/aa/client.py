@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ __all__ = [
 API_VERSION = "2.0.0"
 _APPROVED = frozenset({"READY", "APPROVED"})
 _REFUSED = frozenset({"REJECTED", "EXPIRED", "FAILED"})
+_INDIAN_MOBILE = re.compile(r"(?:\+?91|0)?[6-9]\d{9}")
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,34 @@ class ConsentArtefact:
     def data_life(self) -> tuple[str, int]:
         """``(unit, value)`` of DataLife: how long we may keep what this consent fetched."""
         return str(self.detail["DataLife"]["unit"]), int(self.detail["DataLife"]["value"])
+
+    @property
+    def start(self) -> datetime:
+        """``consentStart``: from when FI may be requested under this consent."""
+        return _parse_time(self.detail["consentStart"])
+
+    @property
+    def expiry(self) -> datetime:
+        """``consentExpiry``: after it no FI may be requested."""
+        return _parse_time(self.detail["consentExpiry"])
+
+    @property
+    def fi_types(self) -> tuple[str, ...]:
+        """``fiTypes``: the kinds of financial information the consent covers."""
+        return tuple(str(fi_type) for fi_type in self.detail["fiTypes"])
+
+    @property
+    def customer_mobile(self) -> str | None:
+        """The customer's mobile number as the AA verified it: the artefact's
+        ``Customer.Identifiers`` entry of type MOBILE, else the handle's local part when that
+        is a mobile number (``9845012763@aa``, the usual AA handle); ``None`` if neither is.
+        Raw personal data."""
+        customer = self.detail["Customer"]
+        candidates = [str(identifier["value"]) for identifier in customer.get("Identifiers", ())
+                      if identifier.get("type") == "MOBILE"]
+        candidates.append(str(customer["id"]).partition("@")[0])
+        return next((c for c in candidates if _INDIAN_MOBILE.fullmatch(re.sub(r"[\s-]", "", c))),
+                    None)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,13 @@ each session's decrypted, parsed deposit transactions make one :class:`SourceBat
 carry ``consent_id``, ``purpose_code`` and ``data_life_until`` (fetch time + DataLife; purge
 by then) as columns, and the batch's metadata repeats them with the session id.
 
+The metadata also carries what the consent registry needs (:mod:`ingest.consent_handoff`):
+``aa_consent`` holds the consent's facts (id, purpose code, FI types, start, expiry, DataLife),
+and :data:`RAW_CUSTOMER_KEY` (``raw_aa_customer``) holds the customer's AA handle and mobile
+number, **raw personal data**: the connector runs where there is no tokenizer, so the pipeline
+must replace that entry with the principal's token (``seal_consent_metadata``) before it
+writes the metadata anywhere.
+
 The cursor names the customer by position in ``customers`` (plus a digest of the handle, so a
 reordered config is caught instead of silently skipping someone), the consent id and the last
 window fetched: ``{"customer": 0, "customer_digest": "…", "consent_id": "…",
@@ -40,7 +47,14 @@ from connectors.aa.notifications import NotificationReceiver
 from connectors.aa.rebit import DEPOSIT_TRANSACTION_SCHEMA, parse_deposit, to_arrow
 from connectors.base import ConnectivityReport, Cursor, MalformedRecord, SourceBatch
 
-__all__ = ["AaConnector", "data_life_until"]
+__all__ = ["CONSENT_KEY", "RAW_CUSTOMER_KEY", "AaConnector", "consent_facts", "data_life_end",
+           "data_life_until"]
+
+CONSENT_KEY = "aa_consent"
+"""``SourceBatch.metadata`` key: the facts of the AA consent the batch was fetched under."""
+RAW_CUSTOMER_KEY = "raw_aa_customer"
+"""``SourceBatch.metadata`` key: ``{"handle": …, "mobile": …}`` of the consent's customer, raw;
+to be sealed into a token before the metadata is written."""
 
 FOREVER = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 """``data_life_until`` of a consent whose DataLife is ``INF``."""
@@ -147,9 +161,21 @@ class AaConnector:
             "consent_id": artefact.consent_id, "purpose_code": artefact.purpose_code,
             "data_life_until": deadline.isoformat(), "session_id": session.session_id,
             "fi_data_range": {"from": timestamp(session.start), "to": timestamp(session.end)},
-            "fip_ids": sorted({document.fip_id for document in documents})}
+            "fip_ids": sorted({document.fip_id for document in documents}),
+            CONSENT_KEY: consent_facts(artefact),
+            RAW_CUSTOMER_KEY: {"handle": artefact.customer,
+                               "mobile": self._customer_mobile(artefact)}}
         return SourceBatch(connector=self.name, sequence=sequence, start=start, end=end,
                            records=records, malformed=tuple(malformed), metadata=metadata)
+
+    def _customer_mobile(self, artefact: ConsentArtefact) -> str:
+        mobile = artefact.customer_mobile
+        if mobile is None:
+            raise AaError(f"consent {artefact.consent_id}: the artefact names no mobile number "
+                          "of the customer (Customer.Identifiers of type MOBILE, or a handle "
+                          "<mobile>@<aa>), so its data cannot be keyed to a data principal",
+                          connector=self.name)
+        return mobile
 
     def _notices(self) -> NotificationReceiver:
         if self._receiver is None:
@@ -166,16 +192,31 @@ class AaConnector:
 
 def data_life_until(artefact: ConsentArtefact, fetched_at: datetime) -> datetime:
     """When data fetched at ``fetched_at`` under ``artefact`` must be gone (its DataLife)."""
-    unit, value = artefact.data_life
+    return data_life_end(artefact.data_life, fetched_at)
+
+
+def data_life_end(data_life: tuple[str, int], since: datetime) -> datetime:
+    """``since`` plus a DataLife ``(unit, value)``, months in calendar months (the day clipped
+    to the month's last); :data:`FOREVER` for ``INF``."""
+    unit, value = data_life
     if unit == "INF":
         return FOREVER
     if unit == "DAY":
-        return fetched_at + timedelta(days=value)
+        return since + timedelta(days=value)
     months = value * (12 if unit == "YEAR" else 1)
-    year, month = divmod(fetched_at.month - 1 + months, 12)
-    year += fetched_at.year
-    day = min(fetched_at.day, calendar.monthrange(year, month + 1)[1])
-    return fetched_at.replace(year=year, month=month + 1, day=day)
+    year, month = divmod(since.month - 1 + months, 12)
+    year += since.year
+    day = min(since.day, calendar.monthrange(year, month + 1)[1])
+    return since.replace(year=year, month=month + 1, day=day)
+
+
+def consent_facts(artefact: ConsentArtefact) -> dict[str, Any]:
+    """The consent as JSON-ready facts, no personal data: what the consent registry records
+    (``metadata[CONSENT_KEY]``)."""
+    unit, value = artefact.data_life
+    return {"consent_id": artefact.consent_id, "purpose_code": artefact.purpose_code,
+            "fi_types": list(artefact.fi_types), "start": timestamp(artefact.start),
+            "expiry": timestamp(artefact.expiry), "data_life": {"unit": unit, "value": value}}
 
 
 def _digest(handle: str) -> str:

@@ -11,9 +11,10 @@ and 2.0.0) encrypted for the FIU's KeyMaterial with a fresh X25519 key per sessi
 
 The customers are the synthetic population of :mod:`connectors.sandbox.population` (the same
 people as the UPI and core-banking sandboxes): a customer's AA handle is
-``<customer_id>@<aa handle>``. Their transactions are drawn per day from the seed, so any
-date range always shows the same transactions and :meth:`AaSandbox.statement` tells a test
-exactly what was served.
+``<customer_id>@<aa handle>``, and the signed consent names their mobile number in
+``Customer.Identifiers`` (type MOBILE, ``91…``). Their transactions are drawn per day from the
+seed, so any date range always shows the same transactions and :meth:`AaSandbox.statement`
+tells a test exactly what was served.
 
 A request repeated with the same ``txnid`` and body (a client retrying after a lost answer)
 gets the same answer; the same ``txnid`` with another body is a 409 ``IdempotencyError``.
@@ -212,6 +213,11 @@ class AaSandbox:
         """The AA handle (``Customer.id``) of a population member."""
         return f"{customer_id}@{self.handle_suffix}"
 
+    def consent_detail(self, consent_id: str) -> dict[str, Any]:
+        """The ConsentDetail the AA signed for ``consent_id`` (the artefact's payload)."""
+        payload = self._by_consent_id[consent_id].signed.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
     def register_fiu(self, fiu_id: str, *, api_key: str, public_key_pem: str,
                      notification_url: str | None = None,
                      notification_api_key: str | None = None) -> None:
@@ -365,7 +371,9 @@ class AaSandbox:
         account = self.account(consent.customer)
         detail = {key: value for key, value in consent.detail.items() if key != "DataFilter"}
         detail["DataProvider"] = {"id": account.fip_id, "type": "FIP"}
-        detail["Customer"] = {"id": consent.customer}
+        # The AA verified the customer's mobile at registration; the artefact names it.
+        detail["Customer"] = {"id": consent.customer, "Identifiers": [
+            {"type": "MOBILE", "value": f"91{account.customer['mobile']}"}]}
         detail["Accounts"] = [{
             "fiType": "DEPOSIT", "fipId": account.fip_id, "accType": "SAVINGS",
             "linkRefNumber": account.link_ref, "maskedAccNumber": account.masked_account}]
