@@ -1,8 +1,13 @@
 """Commit staged rows to a Delta table, idempotently, with the batch's facts in the commit.
 
-A commit carries ``txnAppId`` = connector and ``txnVersion`` = the sequence of the last batch
-it holds (one commit may hold a run of consecutive batches): Delta skips a write whose version
-it has already committed for that app, so re-running a batch adds nothing. It also carries
+The commit is written by delta-rs (the ``deltalake`` package) straight from the staged Arrow
+data: a Spark append would re-read and re-write every row in the JVM, seconds per commit on a
+small machine, while the rest of nijta (Spark jobs, erasure, ``DESCRIBE HISTORY``) reads and
+changes the same tables as any Delta table. A commit carries the transaction ``txnAppId`` =
+connector, ``txnVersion`` = the sequence of the last batch it holds (one commit may hold a run
+of consecutive batches); a write whose version the table already holds for that app is skipped,
+so re-running a batch adds nothing, and Spark's own idempotent writes honour the same
+transaction. It also carries
 ``userMetadata``: JSON with the kind of commit (``ingest_batches``, ``dlq_replay``), the
 connector, and for each batch its sequence, cursor range and counts. After a crash between the
 commit and the cursor acknowledgement, :func:`committed_commits` finds the batches in the
@@ -11,9 +16,9 @@ re-reading a source that may now split differently.
 
 Usage::
 
-    commit_to_bronze(spark, [staged / "bronze.parquet"], table, app_id="upi", version=7,
+    commit_to_bronze([staged / "bronze.parquet"], table, app_id="upi", version=7,
                      metadata={"kind": "ingest_batches", "connector": "upi", "batches": […]})
-    committed_commits(spark, table, "upi", kind="ingest_batches")   # [{"batches": […], …}]
+    committed_commits(table, "upi", kind="ingest_batches")   # [{"batches": […], …}]
 """
 
 from __future__ import annotations
@@ -21,13 +26,14 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from delta.tables import DeltaTable
-from pyspark.sql import SparkSession
-from pyspark.sql.utils import AnalysisException
+import pyarrow as pa
+import pyarrow.parquet as pq
+from deltalake import CommitProperties, DeltaTable, Transaction, write_deltalake
+from deltalake.exceptions import DeltaError
 
 from ingest.exceptions import BronzeCommitFailed, InjectedCrash
 
@@ -37,41 +43,59 @@ __all__ = ["BATCH_KIND", "REPLAY_KIND", "commit_to_bronze", "committed_commits",
 BATCH_KIND, REPLAY_KIND = "ingest_batches", "dlq_replay"
 
 
-def commit_to_bronze(spark: SparkSession, staged: Path | Sequence[Path], table: Path | str, *,
-                     app_id: str, version: int | None,
-                     metadata: Mapping[str, Any] | None = None) -> None:
-    """Append the Parquet at ``staged`` (files or folders) to the Delta table ``table``, in one
-    commit.
+def commit_to_bronze(staged: Path | Sequence[Path], table: Path | str, *, app_id: str,
+                     version: int | None, metadata: Mapping[str, Any] | None = None) -> bool:
+    """Append the staged Parquet files to the Delta table ``table`` (created if need be) in one
+    commit; ``False`` when the table already holds ``app_id``'s commit ``version``.
 
     ``version`` ``None``: no idempotency token (the caller keeps its own, e.g. a replay's
-    letter ids in ``metadata``).
+    letter ids in ``metadata``). One writer per ``app_id`` at a time: the pipeline's cursor
+    store serialises a connector's runs.
     """
     paths = [staged] if isinstance(staged, Path) else list(staged)
-    writer = (spark.read.parquet(*map(str, paths)).write.format("delta").mode("append"))
-    if version is not None:
-        writer = writer.option("txnAppId", app_id).option("txnVersion", version)
-    if metadata is not None:
-        writer = writer.option("userMetadata", json.dumps(dict(metadata), sort_keys=True,
-                                                          default=str))
+    uri = str(table)
+    if version is not None and (_app_version(uri, app_id) or -1) >= version:
+        return False
+    user_metadata = (None if metadata is None else
+                     {"userMetadata": json.dumps(dict(metadata), sort_keys=True, default=str)})
+    properties = CommitProperties(
+        custom_metadata=user_metadata,
+        app_transactions=None if version is None else [Transaction(app_id, version)])
     try:
-        writer.save(str(table))
-    except AnalysisException as exc:
+        write_deltalake(uri, _staged_rows(paths), mode="append", commit_properties=properties)
+    except (DeltaError, pa.ArrowException, OSError) as exc:
         raise BronzeCommitFailed(f"commit of {len(paths)} staged file(s) to {table} (app "
                                  f"{app_id}, version {version}) failed: {exc}") from exc
+    return True
 
 
-def committed_commits(spark: SparkSession, table: Path | str, connector: str, *,
-                      kind: str) -> list[dict[str, Any]]:
+def _app_version(uri: str, app_id: str) -> int | None:
+    return DeltaTable(uri).transaction_version(app_id) if DeltaTable.is_deltatable(uri) \
+        else None
+
+
+def _staged_rows(paths: Sequence[Path]) -> pa.RecordBatchReader:
+    """The staged files as one stream (a file at a time in memory), in their common schema."""
+    schema = pa.unify_schemas([pq.read_schema(path) for path in paths],
+                              promote_options="permissive")
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for path in paths:
+            yield from pq.read_table(path).cast(schema).to_batches()
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def committed_commits(table: Path | str, connector: str, *, kind: str) -> list[dict[str, Any]]:
     """The ``userMetadata`` of every commit of ``kind`` by ``connector`` in the table's
     history, oldest first; empty when the table does not exist yet."""
-    if not DeltaTable.isDeltaTable(spark, str(table)):
+    uri = str(table)
+    if not DeltaTable.is_deltatable(uri):
         return []
-    rows = (DeltaTable.forPath(spark, str(table)).history()
-            .where("userMetadata IS NOT NULL").select("version", "userMetadata").collect())
     found = []
-    for row in sorted(rows, key=lambda r: r["version"]):
+    for commit in sorted(DeltaTable(uri).history(), key=lambda c: c["version"]):
         try:
-            facts = json.loads(row["userMetadata"])
+            facts = json.loads(commit.get("userMetadata") or "null")
         except ValueError:
             continue  # a commit another tool annotated in its own way
         if isinstance(facts, dict) and facts.get("kind") == kind and \

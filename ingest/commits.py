@@ -96,7 +96,7 @@ class BatchCommitter:
         where = f"batch {manifests[0].batch_id}"
         if crash is CrashPoint.MID_WRITE:
             leave_uncommitted_files(staged[0][1] / BRONZE_FILE, self.admission.bronze_uri, where)
-        commit_to_bronze(self.spark, [folder / BRONZE_FILE for _, folder in staged],
+        commit_to_bronze([folder / BRONZE_FILE for _, folder in staged],
                          self.admission.bronze_uri, app_id=self.connector,
                          version=manifests[-1].sequence, metadata=self._facts(manifests))
         self._letters(manifests, {m.sequence: folder for m, folder in staged})
@@ -120,7 +120,7 @@ class BatchCommitter:
         self.staging.clear()
 
     def _committed_batches(self) -> Iterator[list[BatchManifest]]:
-        for facts in committed_commits(self.spark, self.admission.bronze_uri, self.connector,
+        for facts in committed_commits(self.admission.bronze_uri, self.connector,
                                        kind=BATCH_KIND):
             yield [BatchManifest(**batch) for batch in facts["batches"]]
 

@@ -44,7 +44,7 @@ class DeadLetterQueue:
                metadata: Mapping[str, Any]) -> None:
         """Append the staged letters of batches up to ``last_sequence`` in one commit (skipped
         if that commit is already there)."""
-        commit_to_bronze(self.spark, staged, self.uri, app_id=connector, version=last_sequence,
+        commit_to_bronze(staged, self.uri, app_id=connector, version=last_sequence,
                          metadata=metadata)
 
     def frame(self, *, status: str | None = None, rule: str | None = None) -> DataFrame:

@@ -75,7 +75,7 @@ def replay_dead_letters(config: ConnectorConfig, workspace: Workspace, *, spark:
         columns = connector.schema().names
     admission = admit(config, workspace, engine, columns=columns)
     queue = DeadLetterQueue(spark, admission.dead_letter_uri)
-    healed = _heal(spark, admission, queue, config.name)
+    healed = _heal(admission, queue, config.name)
     letters = queue.letters(status=PENDING, rule=rule)
     keys = LocalKeyStore(workspace.key_file)
     passed, changes = _retry(letters, config.dataset, admission, keys)
@@ -84,7 +84,7 @@ def replay_dead_letters(config: ConnectorConfig, workspace: Workspace, *, spark:
         folder = staging.folder(f"replay-{uuid.uuid4().hex}")
         folder.mkdir(parents=True)
         pq.write_table(passed.drop_columns(["letter_id"]), folder / "bronze.parquet")
-        commit_to_bronze(spark, folder / "bronze.parquet", admission.bronze_uri,
+        commit_to_bronze(folder / "bronze.parquet", admission.bronze_uri,
                          app_id=config.name, version=None,
                          metadata={"kind": REPLAY_KIND, "connector": config.name,
                                    "letters": passed.column("letter_id").to_pylist()})
@@ -103,10 +103,9 @@ def replay_dead_letters(config: ConnectorConfig, workspace: Workspace, *, spark:
     return summary
 
 
-def _heal(spark: SparkSession, admission: Admission, queue: DeadLetterQueue,
-          connector: str) -> int:
+def _heal(admission: Admission, queue: DeadLetterQueue, connector: str) -> int:
     """Mark replayed the pending letters an earlier replay committed; how many."""
-    committed = {letter for facts in committed_commits(spark, admission.bronze_uri, connector,
+    committed = {letter for facts in committed_commits(admission.bronze_uri, connector,
                                                        kind=REPLAY_KIND)
                  for letter in facts.get("letters", ())}
     if not committed:
