@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
+import pyarrow.csv as pacsv
 import pytest
 
 from connectors.configuration import UpiCsvSource
 from connectors.exceptions import SourceFormatError
 from connectors.sandbox.upi_switch_export import ARRIVAL_COLUMN, write_daily_csv_exports
+from connectors.upi import csv_export
 from connectors.upi.csv_export import UpiCsvConnector
+from connectors.upi.switch_record import SWITCH_FIELDS
 
 
 def _connector(folder, batch_size: int = 400, window_s: int = 3600) -> UpiCsvConnector:
@@ -139,3 +143,122 @@ def test_check(tmp_path, switch_export):
     (tmp_path / "notes.txt").write_text("not an export")
     report = _connector(tmp_path).check()
     assert report.ok and "5 export files" in report.detail
+
+
+# The columnar reader (pyarrow for the plain lines, line by line for the rest) must give what
+# reading every line on its own gives: the same batches, records, cursors and malformed reports.
+
+def _line_by_line(monkeypatch) -> None:
+    """Make the connector read every line on its own, as it did before pyarrow."""
+    monkeypatch.setattr(csv_export, "_plain_lines", lambda run: np.zeros(len(run.ends), bool))
+
+
+def _batches(connector: UpiCsvConnector) -> list[tuple]:
+    return [(b.sequence, b.start, b.end, b.records.to_pylist(), b.malformed, dict(b.metadata))
+            for b in connector.read_batches(None)]
+
+
+def _rewrite(path, edits: dict[int, bytes], *, newline: bytes = b"\n", tail: bytes = b"\n"):
+    """Replace lines (numbered from 1 at the header) and write the file back."""
+    lines = path.read_bytes().split(b"\n")[:-1]
+    for number, line in edits.items():
+        lines[number - 1] = line
+    path.write_bytes(newline.join(lines) + tail)
+
+
+def _test_id(number: int) -> str:
+    return f"TESTROW{number:028d}"
+
+
+def _broken_lines(lines: list[bytes]) -> dict[str, bytes]:
+    """One line of each kind the connector must tell apart, made from good ``lines`` under
+    ids of their own (but the duplicate's)."""
+    good = [_test_id(i).encode() + line[35:] for i, line in enumerate(lines)]
+    fields = good[0].split(b",")
+    amount_fields = good[10].split(b",")
+    return {
+        "not_utf8": good[1].replace(b",PAY,", b",P\xffY,", 1),
+        "surrogate": good[2] + b"\xed\xa0\x80",
+        "too_many_fields": good[3] + b",extra",
+        "quoted_comma": b",".join([*good[4].split(b",")[:-1], b'"one field, not two"']),
+        "escaped_quote": b",".join([*fields[:-1], b'"a ""quoted"" remark, with a comma"']),
+        "quote_mid_value": good[5].replace(b",PAY,", b',P"AY,', 1),
+        "unterminated": good[6].replace(b",PAY,", b',"PAY,', 1),
+        "junk_after_quote": good[7].replace(b",PAY,", b',"PAY"x,', 1),
+        "stray_cr": good[8].replace(b",PAY,", b",PA\rY,", 1),
+        "empty": b"",
+        "feb_30": good[9].replace(b"2026-08-0", b"2026-02-3", 1),
+        "arabic_digits": b",".join([*amount_fields[:20], "١٢".encode(), *amount_fields[21:]]),
+        "offset_time": good[11].replace(b"Z,", b"+05:30,", 1),
+        "duplicate": lines[12],
+    }
+
+
+@pytest.mark.parametrize("read_size", [700, 1 << 24], ids=["lines-split-across-reads", "one-read"])
+def test_columnar_reading_matches_line_by_line_at_every_boundary(switch_export, tmp_path,
+                                                                 monkeypatch, read_size):
+    """Broken and odd lines at the first line, on both sides of each batch boundary and at
+    the end, with reads and pyarrow blocks that cut lines apart: same batches either way."""
+    monkeypatch.setattr(csv_export, "_READ_SIZE", read_size)
+    monkeypatch.setitem(csv_export._PYARROW_OPTIONS, "read_options", pacsv.ReadOptions(
+        column_names=list(SWITCH_FIELDS), block_size=1 << 14))
+    day = switch_export.iloc[:500]
+    [path] = write_daily_csv_exports(day.assign(Amount=day["Amount"].str.lstrip("-")), tmp_path)
+    lines = path.read_bytes().split(b"\n")[:-1]
+    assert len(lines) == 501 and sum(map(len, lines)) > 8 * (1 << 14)  # several pyarrow blocks
+    broken = _broken_lines(lines[20:40])
+    at = [2, 3, 101, 102, 150, 201, 202, 250, 301, 302, 399, 350, 402, 501]
+    _rewrite(path, dict(zip(at, broken.values(), strict=True)), tail=b"")  # no final newline
+    connector = _connector(tmp_path, batch_size=100, window_s=7 * 86400)  # all ids are new
+    columnar = _batches(connector)
+    _line_by_line(monkeypatch)
+    assert columnar == _batches(connector)
+    position = {kind: f"{path.name}:{n}" for kind, n in zip(broken, at, strict=True)}
+    malformed = {m.position: m.rule for batch in columnar for m in batch[4]}
+    assert malformed == {
+        position["not_utf8"]: "upi_csv.encoding", position["surrogate"]: "upi_csv.encoding",
+        position["too_many_fields"]: "upi_csv.field_count", position["empty"]:
+        "upi_csv.field_count", position["unterminated"]: "upi_csv.quoting",
+        position["junk_after_quote"]: "upi_csv.quoting", position["stray_cr"]: "upi_csv.quoting",
+        position["feb_30"]: "upi.creation_time",
+    }
+    records = {r["TransactionID"]: r for batch in columnar for r in batch[3]}
+    assert len(records) == 500 - len(malformed) - 1  # the duplicate id is delivered once
+    assert records[_test_id(0)]["Description"] == 'a "quoted" remark, with a comma'
+    assert records[_test_id(5)]["TransactionSubType"] == 'P"AY'
+    assert str(records[_test_id(10)]["Amount"]) == "12.00"  # Python's \d is Unicode
+
+
+def test_line_numbers_stay_right_past_many_pyarrow_blocks(switch_export, tmp_path, monkeypatch):
+    """A file of many pyarrow blocks in one batch: every record keeps its own line's values
+    and every broken line its own number."""
+    monkeypatch.setitem(csv_export._PYARROW_OPTIONS, "read_options", pacsv.ReadOptions(
+        column_names=list(SWITCH_FIELDS), block_size=1 << 12))
+    day = switch_export.iloc[:600]
+    path, *later = write_daily_csv_exports(day.assign(Amount=day["Amount"].str.lstrip("-")),
+                                           tmp_path)
+    for other in later:
+        other.unlink()
+    lines = path.read_bytes().split(b"\n")[:-1]
+    assert len(lines) > 500
+    bad = {n: lines[n - 1] + b",x" for n in range(37, len(lines) + 1, 97)}
+    _rewrite(path, bad, newline=b"\r\n")
+    [batch] = list(_connector(tmp_path, batch_size=1000).read_batches(None))
+    assert [m.position for m in batch.malformed] == [f"{path.name}:{n}" for n in bad]
+    assert all(m.reason.endswith("35 fields, expected 34") for m in batch.malformed)
+    expected = [line.split(b",")[0].decode() for n, line in enumerate(lines[1:], start=2)
+                if n not in bad]
+    assert batch.records.column("TransactionID").to_pylist() == expected
+    assert batch.read == len(lines) - 1
+
+
+def test_other_encodings_are_read_line_by_line(switch_export, tmp_path):
+    day = switch_export.iloc[:5].assign(Amount="1.00", Description="café")
+    [path] = write_daily_csv_exports(day, tmp_path)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    connector = UpiCsvConnector("upi_files", UpiCsvSource(
+        type="upi_csv", directory=tmp_path, encoding="latin-1"))
+    [batch] = list(connector.read_batches(None))
+    assert batch.records.column("Description").to_pylist() == ["café"] * 5
+    [utf8_batch] = list(_connector(tmp_path).read_batches(None))
+    assert [m.rule for m in utf8_batch.malformed] == ["upi_csv.encoding"] * 5

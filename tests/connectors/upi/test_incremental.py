@@ -31,3 +31,16 @@ def test_read_from_never_moves_back_and_json_round_trips():
     assert wider.advance([("b", T0 + 3 * HOUR)], {}).read_from == T0 + 2 * HOUR
     assert CreationTimeCursor.load(cursor.dump(), window=HOUR) == cursor
     assert cursor.reported == {}  # the report key's file is older than the window
+
+
+def test_advance_columns_is_advance():
+    """The Arrow form gives the same cursor as advance, though it converts only what stays."""
+    import pyarrow as pa
+
+    start = CreationTimeCursor(window=HOUR).advance([("a", T0 + HOUR)], {"f.csv:2": T0 + HOUR})
+    delivered = [(f"id{i}", T0 + i * timedelta(minutes=7)) for i in range(9, 40)]
+    ids = pa.chunked_array([pa.array([i for i, _ in delivered])])
+    created = pa.chunked_array([pa.array([t for _, t in delivered], pa.timestamp("us", "UTC"))])
+    reported = {"f.csv:9": T0 + 3 * HOUR}
+    assert start.advance_columns(ids, created, reported) == start.advance(delivered, reported)
+    assert start.advance_columns(ids.slice(0, 0), created.slice(0, 0), {}) == start.advance([], {})
