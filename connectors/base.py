@@ -38,8 +38,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import pyarrow as pa
 
-__all__ = ["WITHHELD", "AcknowledgingConnector", "ConnectivityReport", "Connector", "Cursor",
-           "MalformedRecord", "SourceBatch"]
+__all__ = ["WITHHELD", "AcknowledgingConnector", "BoundedConnector", "ConnectivityReport",
+           "Connector", "Cursor", "MalformedRecord", "SourceBatch"]
 
 Cursor = Mapping[str, Any]
 """A connector's JSON-serialisable position in its source (e.g. ``{"file": ..., "line": ...}``
@@ -142,4 +142,19 @@ class AcknowledgingConnector(Connector, Protocol):
         batch behind until the next one, which is harmless because runs resume from the cursor
         store, never from the source's record.
         """
+        ...
+
+
+@runtime_checkable
+class BoundedConnector(Connector, Protocol):
+    """A connector over an unbounded source (a Kafka topic) whose runs end where the source
+    ended when the run started, however many reads the run takes."""
+
+    def end_of_source(self) -> Cursor:
+        """Where the source ends now; pass it as ``until`` to every read of the run."""
+        ...
+
+    def read_batches(self, cursor: Cursor | None, *, first_sequence: int = 0,
+                     until: Cursor | None = None) -> Iterator[SourceBatch]:
+        """As :meth:`Connector.read_batches`, reading nothing at or past ``until``."""
         ...

@@ -15,7 +15,9 @@
 Raw records exist only in the worker's memory between the connector and the field plan: the
 read, protect and stage steps are fused (no shuffle between them, which a distributed runner
 would persist), and what is written is tokenized Parquet and encrypted letters. A run reads in
-rounds of at most ``ROUND_BATCHES`` batches, each staged by one Beam run and then committed.
+rounds of at most ``ROUND_BATCHES`` batches, each staged by one Beam run and then committed; a
+:class:`~connectors.base.BoundedConnector` (Kafka) is read up to where its source ended when
+the run started, in every round.
 
 Runners: without ``--runner`` Beam runs in-process on the FnApiRunner (Beam 2.77's DirectRunner
 would first try the PrismRunner, which downloads a binary). Every Beam argument passes through
@@ -54,7 +56,7 @@ from pyspark.sql import SparkSession
 
 from anonymize.keys import LocalKeyStore
 from anonymize.tokens import Tokenizer
-from connectors.base import Cursor, SourceBatch
+from connectors.base import BoundedConnector, Cursor, SourceBatch
 from connectors.configuration import ConnectorConfig
 from connectors.cursors import CursorStore
 from connectors.registry import open_connector
@@ -98,6 +100,8 @@ class _ReadRequest:
     first_sequence: int
     limit: int
     crash: CrashPoint | None
+    until: Cursor | None = None
+    """Where the run ends, for a :class:`~connectors.base.BoundedConnector`."""
 
 
 class _ReadBatches(beam.DoFn):
@@ -109,8 +113,9 @@ class _ReadBatches(beam.DoFn):
     def process(self, request: _ReadRequest) -> Iterator[SourceBatch]:
         read = 0
         with closing(open_connector(self._config)) as connector:
+            bound = {} if request.until is None else {"until": request.until}
             for batch in connector.read_batches(request.cursor,
-                                                first_sequence=request.first_sequence):
+                                                first_sequence=request.first_sequence, **bound):
                 if read == CRASH_BATCH:
                     crash_if(request.crash, CrashPoint.AFTER_READ, f"batch {batch.batch_id}")
                 read += 1
@@ -223,7 +228,9 @@ def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSes
         try:
             for recovered in committer.reconcile():
                 _report(done, recovered, progress)
-            _commit_rounds(run, committer, store, max_batches, crash_at, done, progress)
+            until = connector.end_of_source() if isinstance(connector, BoundedConnector) \
+                else None
+            _commit_rounds(run, committer, store, max_batches, crash_at, done, progress, until)
         finally:
             store.close()
             registry.close()
@@ -235,12 +242,13 @@ def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSes
 def _commit_rounds(run: _Run, committer: BatchCommitter, store: CursorStore,
                    max_batches: int | None, crash_at: CrashPoint | None,
                    done: list[BatchSummary], progress: Callable[[BatchSummary], None] | None,
-                   ) -> None:
+                   until: Cursor | None) -> None:
     new = 0
     while max_batches is None or new < max_batches:
         limit = ROUND_BATCHES if max_batches is None else min(ROUND_BATCHES, max_batches - new)
         position = store.position(run.config.name)
-        run.stage_round(_ReadRequest(position.cursor, position.next_sequence, limit, crash_at))
+        run.stage_round(_ReadRequest(position.cursor, position.next_sequence, limit, crash_at,
+                                     until))
         crash_if(crash_at, CrashPoint.AFTER_STAGING, f"round from sequence "
                  f"{position.next_sequence}")
         staged = run.staging.sealed()

@@ -84,13 +84,29 @@ class TelemetryConnector:
     def schema(self) -> pa.Schema:
         return TELEMETRY_RECORD_SCHEMA
 
+    def end_of_source(self) -> Cursor:
+        """Every partition's end offset now, as a cursor: a run of several reads passes it to
+        each as ``until`` so that the run stops where it started."""
+        consumer = Consumer(self._config)
+        try:
+            return {str(p): high for p, (_, high) in self._bounds(consumer).items()}
+        except KafkaException as exc:
+            raise TelemetryReadFailed(f"connector {self.name!r}: reading the end offsets of "
+                                      f"{self.topic} from {self._servers} failed: {exc}"
+                                      ) from exc
+        finally:
+            consumer.close()
+
     def read_batches(self, cursor: Cursor | None, *, first_sequence: int = 0,
-                     ) -> Iterator[SourceBatch]:
-        """Batches from ``cursor`` (``None``: the beginning of every partition) up to the end
-        offsets seen when the run starts."""
+                     until: Cursor | None = None) -> Iterator[SourceBatch]:
+        """Batches from ``cursor`` (``None``: the beginning of every partition) up to ``until``
+        (:meth:`end_of_source`; by default the end offsets seen when this read starts)."""
         consumer = Consumer(self._config)
         try:
             bounds = self._bounds(consumer)
+            if until is not None:  # a partition added since then waits for the next run
+                bounds = {p: (low, min(high, int(until.get(str(p), low))))
+                          for p, (low, high) in bounds.items()}
             position = self._start(cursor, bounds)
             pending = {p for p, (_, end) in bounds.items() if position[p] < end}
             consumer.assign([TopicPartition(self.topic, p, position[p]) for p in pending])

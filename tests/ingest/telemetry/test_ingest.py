@@ -143,6 +143,27 @@ def test_a_bounded_run_a_restart_and_a_second_run_lose_and_duplicate_nothing(
     store.close()
 
 
+def test_a_run_of_many_rounds_stops_at_the_end_offsets_seen_when_it_started(
+        kafka_broker, topic, app_event, produce, workspace, spark, monkeypatch) -> None:
+    monkeypatch.setattr("ingest.pipeline.ROUND_BATCHES", 1)  # one Beam run per batch
+    first = [app_event(i) for i in range(120)]
+    produce(topic, first)
+    late = [app_event(2000 + i) for i in range(60)]
+    config = _config(kafka_broker, topic, batch_size=50)
+
+    def produce_late_once(summary) -> None:  # events arriving while the run is under way
+        if summary.sequence == 0:
+            produce(topic, late)
+
+    run = run_ingest(config, workspace, spark=spark, progress=produce_late_once)
+    assert run.read == 120 and len(run.batches) == 3  # 50 + 50 + 20, none of the late ones
+    assert set(_bronze_events(spark, run.bronze_table)) == {e["event_id"] for e in first}
+    after = run_ingest(config, workspace, spark=spark)
+    assert after.read == 60 and after.batches[0].sequence == 3
+    events = _bronze_events(spark, run.bronze_table)
+    assert len(events) == len(set(events)) == 180
+
+
 def test_the_cursor_store_decides_where_a_run_starts(kafka_broker, topic, app_event, produce,
                                                      workspace, spark) -> None:
     events = [app_event(i) for i in range(120)]
