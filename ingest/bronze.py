@@ -9,10 +9,10 @@ of consecutive batches); a write whose version the table already holds for that 
 so re-running a batch adds nothing, and Spark's own idempotent writes honour the same
 transaction. It also carries
 ``userMetadata``: JSON with the kind of commit (``ingest_batches``, ``dlq_replay``), the
-connector, and for each batch its sequence, cursor range and counts. After a crash between the
-commit and the cursor acknowledgement, :func:`committed_commits` finds the batches in the
-table's history and the pipeline acknowledges them with the cursors stored there, instead of
-re-reading a source that may now split differently.
+connector, and for each batch its sequence, id and counts. After a crash between the commit and
+the cursor acknowledgement, :func:`committed_commits` finds the batches in the table's history
+and the pipeline acknowledges them (:mod:`ingest.commits`) instead of re-reading a source that
+may now split differently.
 
 Usage::
 

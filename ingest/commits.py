@@ -3,8 +3,8 @@
 The batches one Beam round staged are committed together, in sequence order:
 
 1. bronze: append the rows of every batch in one commit (``txnAppId`` connector,
-   ``txnVersion`` the last batch's sequence), with each batch's sequence, cursor range and
-   counts in the commit's ``userMetadata``; this commit is the batches' point of no return;
+   ``txnVersion`` the last batch's sequence), with each batch's sequence, id and counts in
+   the commit's ``userMetadata``; this commit is the batches' point of no return;
 2. dead-letter queue: append the letters of those batches, idempotent the same way;
 3. then for each batch in turn: audit an ``ingest_batch`` entry (connector, batch id, counts
    read / written / dead letters by rule / withheld by rule, policy version) and its
@@ -20,11 +20,12 @@ Delta's ``txnVersion`` for the connector says every batch up to it is in.
 
 :meth:`BatchCommitter.reconcile` runs before a run reads anything. If a bronze commit holds the
 batch the cursor store expects next, an earlier run crashed between 1 and the end of 3: that
-batch and the later ones of the same commit are finished from what bronze recorded (their
-letters from the staging folders, skipped if already in the queue) and acknowledged — not
-re-read, since a re-read may split the source differently. Every other staged folder is stale
-and dropped: those batches are read again. The audit entry comes before the acknowledgement so
-that a crash between them repeats the entry (marked ``recovered``) rather than lose it. A crash
+batch and the later ones of the same commit are finished from their staging folders (whose
+manifests must carry the batch ids bronze recorded; the letters are skipped if already in the
+queue) and acknowledged — not re-read, since a re-read may split the source differently.
+Every other staged folder is stale and dropped: those batches are read again. The audit entry
+comes before the acknowledgement so that a crash between them repeats the entry (marked
+``recovered``) rather than lose it. A crash
 between the cursor store and the source's acknowledgement leaves the source's record one batch
 behind the cursor store until the next acknowledgement; runs resume from the cursor store, so
 nothing is read twice.
@@ -62,6 +63,7 @@ __all__ = ["AUDIT_KIND", "BatchCommitter"]
 
 AUDIT_KIND = "ingest_batch"
 KEY_USE_KIND = "key_use"
+_CURSORS = ("start", "end")
 
 
 @dataclass
@@ -99,7 +101,7 @@ class BatchCommitter:
         commit_to_bronze([folder / BRONZE_FILE for _, folder in staged],
                          self.admission.bronze_uri, app_id=self.connector,
                          version=manifests[-1].sequence, metadata=self._facts(manifests))
-        self._letters(manifests, {m.sequence: folder for m, folder in staged})
+        self._letters(staged)
         fire_at = min(CRASH_BATCH, len(manifests) - 1)
         for index, manifest in enumerate(manifests):
             yield self._close(manifest, recovered=False,
@@ -107,45 +109,53 @@ class BatchCommitter:
 
     def reconcile(self) -> Iterator[BatchSummary]:
         """Finish and acknowledge the batches an earlier run committed but did not acknowledge,
-        yielding their summaries; drop every other staged batch."""
+        yielding their summaries; drop every other staged batch.
+
+        Raises:
+            StagingLost: such a batch's staging folder is gone (its cursor range is there).
+        """
         expected = self.cursors.position(self.connector).next_sequence
-        pending = next(([m for m in batches if m.sequence >= expected]
+        pending = next(([b for b in batches if b["sequence"] >= expected]
                         for batches in self._committed_batches()
-                        if any(m.sequence == expected for m in batches)), [])
+                        if any(b["sequence"] == expected for b in batches)), [])
         if pending:
-            folders = {m.sequence: folder for m, folder in self.staging.sealed()}
-            self._letters(pending, folders)
-            for manifest in pending:
+            staged = {m.batch_id: (m, folder) for m, folder in self.staging.sealed()}
+            lost = [b["batch_id"] for b in pending if b["batch_id"] not in staged]
+            if lost:
+                raise StagingLost(f"connector {self.connector!r}: batches {lost} are committed "
+                                  f"to {self.admission.bronze_uri} but not acknowledged, and "
+                                  f"their staging folders (with their cursor ranges) are gone "
+                                  f"from {self.staging.root}")
+            batches = [staged[b["batch_id"]] for b in pending]
+            self._letters(batches)
+            for manifest, _ in batches:
                 yield self._close(manifest, recovered=True, crash=None)
         self.staging.clear()
 
-    def _committed_batches(self) -> Iterator[list[BatchManifest]]:
+    def _committed_batches(self) -> Iterator[list[dict[str, Any]]]:
         for facts in committed_commits(self.admission.bronze_uri, self.connector,
                                        kind=BATCH_KIND):
-            yield [BatchManifest(**batch) for batch in facts["batches"]]
+            yield facts["batches"]
 
     def _facts(self, manifests: Sequence[BatchManifest]) -> dict[str, Any]:
+        """A commit's ``userMetadata``: its batches' ids, sequences and counts. Not their
+        cursors, which can be large (the ids a late-arrival window has seen) and would make
+        every reader of the Delta log parse them again: they stay in the staging manifests
+        until each batch is acknowledged, and the batch id is their digest."""
         return {"kind": BATCH_KIND, "connector": self.connector,
                 "policy_version": self.admission.policy_version,
-                "batches": [asdict(manifest) for manifest in manifests]}
+                "batches": [{k: v for k, v in asdict(m).items() if k not in _CURSORS}
+                            for m in manifests]}
 
-    def _letters(self, manifests: Sequence[BatchManifest], folders: Mapping[int, Path]) -> None:
-        """Commit the staged letters of ``manifests`` (a no-op for a commit already in the
-        queue); without their staging folders, check the queue holds them all."""
-        with_letters = [m for m in manifests if m.dead_letters]
-        if not with_letters:
-            return
-        if all(m.sequence in folders for m in with_letters):
-            self.queue.commit([folders[m.sequence] / DEAD_LETTERS_FILE for m in with_letters],
-                              connector=self.connector, last_sequence=manifests[-1].sequence,
+    def _letters(self, staged: Sequence[tuple[BatchManifest, Path]]) -> None:
+        """Commit the staged letters of these batches, in one commit (a no-op for a commit
+        already in the queue)."""
+        letters = [folder / DEAD_LETTERS_FILE for m, folder in staged if m.dead_letters]
+        if letters:
+            manifests = [manifest for manifest, _ in staged]
+            self.queue.commit(letters, connector=self.connector,
+                              last_sequence=manifests[-1].sequence,
                               metadata=self._facts(manifests))
-            return
-        for manifest in with_letters:
-            if self.queue.count(sequence=manifest.sequence) != manifest.dead_letters:
-                raise StagingLost(
-                    f"connector {self.connector!r}: batch {manifest.batch_id} is in bronze, "
-                    f"its {manifest.dead_letters} dead letters are not all in "
-                    f"{self.queue.uri}, and its staging folder is gone")
 
     def _close(self, manifest: BatchManifest, *, recovered: bool,
                crash: CrashPoint | None) -> BatchSummary:

@@ -7,7 +7,7 @@
           ├── NoValidationSchema     the dataset has no registered validation schema
           ├── BronzeCommitFailed     the Delta commit of a batch failed (nothing was acknowledged)
           ├── DeadLetterError        a dead letter cannot be opened (wrong key, moved payload)
-          ├── StagingLost            a committed, unacknowledged batch lost its staged letters
+          ├── StagingLost            a committed, unacknowledged batch lost its staging folder
           └── InjectedCrash          ``crash_at`` fired (crash tests only)
 
 Messages name the connector file or connector, the batch and the rule; never a record's values.
@@ -37,7 +37,7 @@ class NoValidationSchema(IngestError):
 
 
 class BronzeCommitFailed(IngestError):
-    """Spark could not commit a staged batch to its bronze table."""
+    """A staged batch could not be committed to its Delta table."""
 
 
 class DeadLetterError(IngestError):
@@ -45,8 +45,8 @@ class DeadLetterError(IngestError):
 
 
 class StagingLost(IngestError):
-    """A batch is in bronze but neither acknowledged nor complete in the dead-letter queue,
-    and its staging folder is gone; restore the folder or repair the queue by hand."""
+    """A batch is in bronze but not acknowledged, and its staging folder (its cursor range and
+    dead letters) is gone; restore the folder, or acknowledge the batch by hand."""
 
 
 class InjectedCrash(IngestError):

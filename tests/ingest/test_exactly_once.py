@@ -2,6 +2,7 @@
 bronze + dead-letter queue holding each source record once — none lost, none twice — and the
 records a rule forbids keeping (children's telemetry) in neither, counted."""
 
+import shutil
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
@@ -14,7 +15,7 @@ from connectors.registry import open_connector
 from ingest.crash import CrashPoint
 from ingest.dead_letter_queue import DeadLetterQueue
 from ingest.dead_letters import PENDING, RECORD_FORMAT, LetterSeal, open_record
-from ingest.exceptions import InjectedCrash
+from ingest.exceptions import InjectedCrash, StagingLost
 from ingest.pipeline import run_ingest
 from ingest.telemetry.reader import TelemetryConnector
 
@@ -79,3 +80,19 @@ def test_crash_at_every_boundary_then_rerun_gives_each_record_once(kind, sources
     bronze = workspace.bronze_table(config.sink.bronze_table)
     assert len(_uncommitted_files(spark, bronze)) == 1
     assert not list((workspace.lake / "_staging").glob("*/*"))
+
+
+def test_a_committed_batch_whose_staging_folder_is_gone_is_named_not_guessed(
+        sources, workspace, spark):
+    config = sources.demo_feed().config
+    with pytest.raises(InjectedCrash):
+        run_ingest(config, workspace, spark=spark,
+                   crash_at=CrashPoint.AFTER_COMMIT_BEFORE_ACK)
+    store = CursorStore(workspace.state / "cursors.db")
+    before = store.position(config.name)
+    shutil.rmtree(workspace.lake / "_staging" / config.name)
+
+    with pytest.raises(StagingLost, match=rf"{config.name}-000001-.*not acknowledged"):
+        run_ingest(config, workspace, spark=spark)
+    assert store.position(config.name) == before  # nothing acknowledged on a guess
+    store.close()
