@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
@@ -49,6 +49,7 @@ BATCH_CHUNK = 256
 intermediate scans are held in memory, however long the column."""
 
 _Hit = tuple[int, int, str, float]  # start, end, entity, score
+_T = TypeVar("_T")
 
 
 def remove_duplicates(hits: list[_Hit]) -> list[_Hit]:
@@ -89,27 +90,31 @@ if hasattr(Finding, "__slots__"):  # pragma: no cover - the fast build needs a _
     _finding = Finding  # type: ignore[assignment]
 
 
-def _findings(hits: list[_Hit], dedupe: bool) -> list[Finding]:
-    """Sorted findings, after Presidio's duplicate removal when ``dedupe``."""
-    if dedupe:
-        hits = remove_duplicates(hits)
+def _findings(hits: list[_Hit]) -> list[Finding]:
+    """Sorted findings, after Presidio's duplicate removal."""
+    hits = remove_duplicates(hits)
     hits.sort()
     return [_finding(*hit) for hit in hits]
 
 
-def _by_text(hits: list[_Hit], starts: Sequence[int]) -> list[list[_Hit]]:
-    """The hits of a joined scan per text, with positions in their own text."""
-    if len(starts) == 1:
-        return [hits]
-    per_text: list[list[_Hit]] = [[] for _ in starts]
+def _hit(start: int, end: int, entity: str, score: float) -> _Hit:
+    return start, end, entity, score
+
+
+def _by_text(
+    hits: list[_Hit], starts: Sequence[int], make: Callable[[int, int, str, float], _T]
+) -> list[list[_T]]:
+    """The hits of a joined scan per text, sorted, each as ``make(start, end, entity, score)``
+    with positions in its own text."""
+    per_text: list[list[_T]] = [[] for _ in starts]
     found, base = per_text[0], 0
     cursor = Cursor(starts)
-    hits.sort()  # by start: each text's hits in a row
+    hits.sort()  # by start: each text's hits in a row, and in order
     for start, end, entity, score in hits:
         if start >= cursor.bound:
             i = cursor.seek(start)
             found, base = per_text[i], starts[i]
-        found.append((start - base, end - base, entity, score))
+        found.append(make(start - base, end - base, entity, score))
     return per_text
 
 
@@ -218,12 +223,16 @@ class PiiDetector:
             scans = [Scan(text) for text in texts]
         else:
             scans = [Scan.joined(texts)]
-        per_text = [hits for scan in scans for hits in _by_text(self._hits(scan), scan.starts)]
+        if not self._dedupe:  # the hits are final: make the findings while splitting them
+            return [found for scan in scans
+                    for found in _by_text(self._hits(scan), scan.starts, _finding)]
+        per_text = [hits for scan in scans
+                    for hits in _by_text(self._hits(scan), scan.starts, _hit)]
         if self._spacy is not None:
             artifacts = nlp_artifacts or [None] * len(texts)
             for text, hits, nlp in zip(texts, per_text, artifacts, strict=True):
                 hits.extend(self._spacy_hits(text, nlp))
-        return [_findings(hits, self._dedupe) for hits in per_text]
+        return [_findings(hits) for hits in per_text]
 
     def _hits(self, scan: Scan) -> list[_Hit]:
         """Every hit in the scan at or above the threshold: each token scored by the scorers of

@@ -13,9 +13,10 @@ same :meth:`NijtaRecognizer.find` on a scan of a whole batch, which is why the t
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter, methodcaller
 from typing import ClassVar, NamedTuple
 
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
@@ -41,12 +42,9 @@ __all__ = [
 Hit = tuple[int, int, float]
 """``(start, end, score)`` of one finding of a recognizer's entity."""
 
-_SEPARATORS = str.maketrans("", "", " -+")
-
-
-def digits_of(raw: str) -> str:
-    """``raw`` without spaces, dashes and plus signs."""
-    return raw.translate(_SEPARATORS)
+digits_of: Callable[[str], str] = methodcaller("translate", str.maketrans("", "", " -+"))
+"""``digits_of(raw)``: ``raw`` without spaces, dashes and plus signs (a C call: the scorers
+call it for every number token)."""
 
 
 def _lower_same_length(text: str) -> str:
@@ -112,30 +110,31 @@ class Scan:
         """Tokens with their label: their narration slot, else the nearest label before."""
         text = self.text
         labels = self.labels.before_each([(start, floor) for _, start, _, floor in raw_tokens])
-        if self.narrations:
-            slots = _narration_slots(self.narrations, raw_tokens)
-            labels = [slot or label for slot, label in zip(slots, labels, strict=True)]
+        _label_narration_slots(self.narrations, raw_tokens, labels)
         return [_new_token(Token, (kind, start, end, text[start:end], label))
                 for (kind, start, end, _), label in zip(raw_tokens, labels, strict=True)]
 
 
 _new_token = tuple.__new__  # Token(...) without the generated __new__'s Python frame
+_TOKEN_START = itemgetter(1)
 
 
-def _narration_slots(
-    narrations: list[Narration], raw_tokens: list[tuple[str, int, int, int]]
-) -> list[str | None]:
-    """The label a narration gives each token: 'reference' or 'account' for a token within
-    such a field. The fields do not overlap, so only the last one starting at or before a
-    token may hold it (a batch holds hundreds of narrations: no linear search per token)."""
-    fields = sorted([(start, end, REFERENCE) for n in narrations for start, end in n.references]
-                    + [(start, end, "account") for n in narrations for start, end in n.accounts])
-    field_starts = [start for start, _, _ in fields]
-    slots: list[str | None] = []
-    for _, start, end, _ in raw_tokens:
-        i = bisect_right(field_starts, start) - 1
-        slots.append(fields[i][2] if i >= 0 and end <= fields[i][1] else None)
-    return slots
+def _label_narration_slots(
+    narrations: list[Narration],
+    raw_tokens: list[tuple[str, int, int, int]],
+    labels: list[str | None],
+) -> None:
+    """Label each token within a narration's reference or account field 'reference' or
+    'account', whatever label stands before it. A batch holds far fewer such fields than
+    tokens, so each field looks up its tokens (tokens are in order and do not overlap: those in
+    a field are a run from the first one starting in it)."""
+    for narration in narrations:
+        for fields, slot in ((narration.references, REFERENCE), (narration.accounts, "account")):
+            for start, end in fields:
+                i = bisect_left(raw_tokens, start, key=_TOKEN_START)
+                while i < len(raw_tokens) and raw_tokens[i][2] <= end:
+                    labels[i] = slot
+                    i += 1
 
 
 @lru_cache(maxsize=16)

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-
-from anonymize.detection.recognizers.joined import SEPARATOR
+from itertools import compress
+from operator import itemgetter
 
 __all__ = [
     "AMOUNT",
@@ -170,11 +170,15 @@ def trie_regex(words: Iterable[str]) -> str:
 
 
 _CATEGORY_OF = {word: category for category, words in CATEGORIES.items() for word in words}
-# The pattern starts with a character class (the character before the label, or the text
-# start in the padded string) so the regex engine skips other positions in C.
-_LABELS = re.compile(
-    r"[^a-z0-9\u0900-\u097f](" + trie_regex(_CATEGORY_OF) + r")(?![a-z0-9\u0900-\u097f])"
-)
+_TRIE = trie_regex(_CATEGORY_OF)
+_WORD_AFTER = r"(?![a-z0-9\u0900-\u097f])"
+# The pattern starts with a character class (the character before the label) so the regex
+# engine skips other positions in C; a label at the very start of the text has no character
+# before it and is matched on its own (_FIRST_LABEL).
+_LABELS = re.compile(r"[^a-z0-9\u0900-\u097f](" + _TRIE + ")" + _WORD_AFTER)
+_FIRST_LABEL = re.compile("(" + _TRIE + ")" + _WORD_AFTER)
+_END = re.Match.end
+_PHRASE = itemgetter(1)
 
 
 class Labels:
@@ -215,14 +219,16 @@ class Labels:
 def find_labels(lowered: str) -> Labels:
     """Every label phrase in ``lowered`` (the text in lower case, same length; it may be a batch
     joined by :func:`.joined.join`: a label never spans a NUL, which reads as a text's edge)."""
-    # The pattern needs a character before a label: a NUL before the text is it. Matches are
-    # read by comprehensions (no Python loop body per label); a match ends where its label does.
-    phrases = [(match.end() - 1, match.group(1))
-               for match in _LABELS.finditer(SEPARATOR + lowered)]
-    categories = [_CATEGORY_OF[phrase] for _, phrase in phrases]
-    name_cue_ends = [end for (end, _), category in zip(phrases, categories, strict=True)
-                     if category == PERSON_NAME_CUE]
-    return Labels([end for end, _ in phrases], categories, name_cue_ends)
+    first = _FIRST_LABEL.match(lowered)
+    matches = list(_LABELS.finditer(lowered, first.end() if first else 0))
+    if first:
+        matches.insert(0, first)
+    # A match ends where its label does. The lists are built by map() over C callables: a
+    # batch holds thousands of labels, and a Python loop body per label costs more.
+    ends = list(map(_END, matches))
+    categories = list(map(_CATEGORY_OF.__getitem__, map(_PHRASE, matches)))
+    name_cue_ends = list(compress(ends, map(PERSON_NAME_CUE.__eq__, categories)))
+    return Labels(ends, categories, name_cue_ends)
 
 
 def decide(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from anonymize.detection.recognizers.context import word_set
@@ -112,13 +113,20 @@ def _kind(field: str) -> str:
         return "other"
     if "@" in field:
         return "vpa"
+    if not _DIGIT.search(field):
+        return _word_kind(field)
+    if field.upper() in _CODES or _BANK_CODE.fullmatch(field):  # "P2A", an IFSC
+        return "bank"
+    return "reference" if _REFERENCE_FIELD.fullmatch(field) else "other"
+
+
+@lru_cache(maxsize=4096)
+def _word_kind(field: str) -> str:
+    """:func:`_kind` of a field without digits. Cached: bank names, codes, notes and
+    counterparties recur from line to line (references, which do not, are not cached)."""
     upper = field.upper()
     if upper in _CODES:
         return "bank"
-    if _DIGIT.search(field):
-        if _BANK_CODE.fullmatch(field):
-            return "bank"
-        return "reference" if _REFERENCE_FIELD.fullmatch(field) else "other"
     if len(field) == 4 and field.isupper() and field.isalpha() and not is_name_word(field):
         return "bank"
     words = upper.split()
@@ -129,18 +137,25 @@ def _kind(field: str) -> str:
     return "name" if _CODES.isdisjoint(words) else "other"
 
 
+@lru_cache(maxsize=64)
+def _channel_slots(channel: str) -> tuple[bool, bool]:
+    """Whether the fields after a head (e.g. ``"IB FUNDS TRANSFER DR-"``) hold accounts rather
+    than references, and whether they may hold a name (few distinct heads: cached)."""
+    accounts = channel.startswith(("IB", "INB", "MB", "TPT")) or any(
+        word in channel for word in _ACCOUNT_HEADS
+    )
+    return accounts, not channel.startswith(_CHANNELS_WITHOUT_NAMES)
+
+
 def _parse(text: str, head: re.Match[str], stop: int) -> Narration:
     fields = _fields(text, head.end(), stop, head.group("sep"))
     values = [text[s:e].strip() for s, e in fields]
     kinds = [_kind(value) for value in values]
-    channel = head.group(0)
-    account_slots = channel.startswith(("IB", "INB", "MB", "TPT")) or any(
-        word in channel for word in _ACCOUNT_HEADS
-    )
-    digits = tuple(_strip(text, span) for span, k in zip(fields, kinds, strict=True)
-                   if k == "reference")
+    account_slots, may_name = _channel_slots(head.group(0))
+    digits = tuple([_strip(text, span) for span, k in zip(fields, kinds, strict=True)
+                    if k == "reference"])
     names: tuple[tuple[int, int], ...] = ()
-    if not channel.startswith(_CHANNELS_WITHOUT_NAMES) and "P2M" not in values:
+    if may_name and "P2M" not in values:
         name = _pick_name(values, kinds)
         if name is not None:
             names = (_strip(text, fields[name]),)
@@ -167,9 +182,8 @@ def _pick_name(values: list[str], kinds: list[str]) -> int | None:
 
 
 def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` without the spaces at either end."""
     start, end = span
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
-    return start, end
+    field = text[start:end]
+    lead = len(field) - len(field.lstrip(" "))
+    return start + lead, end - (len(field) - lead - len(field.strip(" ")))

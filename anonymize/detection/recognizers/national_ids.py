@@ -158,7 +158,7 @@ def score_vid(scan: Scan, token: Token) -> float | None:
     score = decide(label, _VID, _VID_AGAINST, base=0.6)
     if not score or not is_valid_vid(digits):
         return None
-    if label is None and luhn.is_valid(digits) and digits[0] in "3456":
+    if label is None and digits[0] in "3456" and luhn.is_valid(digits):
         return None
     return score
 

@@ -65,8 +65,9 @@ def _cue(scan: Scan, start: int) -> str | None:
 
 def _score(words: list[str], cue: str | None) -> float:
     if len(words) >= 2:
-        known = sum(is_name_word(w) for w in words)
-        return _KNOWN_PAIR if known >= 2 or is_first_name(words[0]) or cue else _KNOWN_AND_OTHER
+        if cue or is_first_name(words[0]) or sum(map(is_name_word, words)) >= 2:
+            return _KNOWN_PAIR
+        return _KNOWN_AND_OTHER
     if is_first_name(words[0]):
         return _FIRST_ONLY[cue] if len(words[0]) >= 4 or cue else _SURNAME_ONLY[None]
     return _SURNAME_ONLY[cue]

@@ -37,7 +37,19 @@ STATE_CODES = frozenset((
     "RJ", "SK", "TN", "TR", "TS", "TG", "UK", "UA", "UP", "WB",
 ))
 """State and union-territory codes used on plates and driving licences (incl. old OR, UA)."""
-_STATE = "(?i:" + "|".join(sorted(STATE_CODES)) + ")"
+
+
+def _state_regex() -> str:
+    # "[Mm][HhLlNnPpZz]|...": each alternative starts with a character class, which the regex
+    # engine checks without entering the alternative; a "(?i:MH|ML|...)" alternation enters all
+    # forty, for every number after a space or a letter.
+    by_initial: dict[str, str] = {}
+    for code in sorted(STATE_CODES):
+        by_initial[code[0]] = by_initial.get(code[0], "") + code[1] + code[1].lower()
+    return "(?:" + "|".join(f"[{a}{a.lower()}][{rest}]" for a, rest in by_initial.items()) + ")"
+
+
+_STATE = _state_regex()
 
 # The first character (the anchor) is consumed first; a digit right after a digit fails at
 # once (no token starts inside a number). The anchor is then classified by look-behinds (a digit
@@ -53,7 +65,10 @@ _GRAMMAR = rf"""
 [0-9@+](?<![0-9][0-9])
 (?:
 # digit-led: the anchor starts a word and is not the tail of a decimal or a masked number
-  (?<=\d)(?<![A-Za-z0-9_*]\d)(?<!\d[.,]\d)(?:
+  (?<=\d)(?<![A-Za-z0-9_*]\d)(?<!\d[.,]\d)
+  # not an amount or a time ("1,234.50", "10.30"): no alternative below matches one, and
+  # rejecting it here spares trying them all (amounts are the commonest numbers in the text)
+  (?!\d{{0,2}}(?:,\d{{2,3}})*\.\d\d?(?![\d.]))(?:
     # a state code and a separator before the anchor: "MH 12 AB 1234", "MH-12-2011-0012345"
       (?<=[ \-]\d)(?<=(?<![A-Za-z0-9]){_STATE}[ \-]\d)(?:
           \d?[ \-]?(?:19|20)\d{{2}}[ \-]?\d{{7}}(?P<dl_sp>)

@@ -34,6 +34,24 @@ def test_amounts_decimals_and_masks_are_not_identifier_tokens(text):
     assert [k for k, _ in _kinds(text) if k[0] in "ng"] == []
 
 
+def test_rejected_amounts_leave_dates_addresses_and_coordinates_alone():
+    # The tokenizer skips "1,234.56" and "10.30" up front; shapes that start the same way but
+    # continue (a second dot, four decimals) must still be tokens.
+    text = "Rs 1,234.56 at 10.30 on 12.03.2024 from 10.1.2.3 at 12.9716, 77.5946 for 12,500"
+    assert [k for k, _ in _kinds(text)] == ["date", "ipv4", "geo"]
+
+
+@pytest.mark.parametrize("plate", ["MH 12 AB 1234", "mh 12 ab 1234", "Ka-01-Hh-1234"])
+def test_state_codes_read_in_any_case(plate):
+    assert [k for k, _ in _kinds(f"vehicle {plate}")] == ["plate_sp"]
+
+
+def test_a_label_at_the_start_of_a_text_is_read_whole():
+    # "a/c holder" (a name cue), not "a/c" (an account label), with nothing before it.
+    assert find_labels("a/c holder ravi").name_cue_ends == [len("a/c holder")]
+    assert find_labels("x a/c holder ravi").name_cue_ends == [len("x a/c holder")]
+
+
 def test_nearest_label_describes_a_value():
     text = "Aadhaar: 2341 2341 2346, UPI Ref 412345678901"
     labels = find_labels(text.lower())
