@@ -7,7 +7,9 @@ Real sources throttle, fall over and cut answers short. ``SourceHttpClient`` wra
   where a ``Retry-After`` header (seconds or an HTTP date) wins over the computed backoff;
 - ``get_json`` also retries a body that is not valid JSON (a response cut short);
 - 401/403 raise :class:`SourceAuthError` at once (retrying cannot fix credentials); any other
-  4xx raises :class:`SourceRequestError` naming method, path and status;
+  4xx raises :class:`SourceRequestError` naming method, path and status; both carry the
+  status, the body's ``errorCode``/``errorMsg`` (the ReBIT/Sahamati error envelope) and the
+  response, so a caller can act on a source's own codes;
 - a token-bucket rate limit shared by every request of the client (thread-safe);
 - page-number and page-token pagination.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -40,6 +43,7 @@ import httpx
 from connectors.exceptions import (
     SourceAuthError,
     SourceFormatError,
+    SourceRefusal,
     SourceRequestError,
     SourceUnavailable,
 )
@@ -52,6 +56,7 @@ __all__ = [
     "RateLimit",
     "SourceHttpClient",
     "backoff_s",
+    "error_envelope",
     "retry_after_s",
 ]
 
@@ -61,6 +66,9 @@ DEFAULT_MAX_RETRY_AFTER_S = 120.0
 """A source asking us to wait longer than this is treated as down, not waited for."""
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+_ERROR_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
+"""What an ``errorCode`` must look like to be kept: an identifier, never free text."""
+_MAX_ERROR_BODY = 64 * 1024
 _T = TypeVar("_T")
 
 
@@ -235,16 +243,19 @@ class SourceHttpClient:
         except httpx.TransportError as exc:  # timeouts, refused or dropped connections
             raise _Transient(type(exc).__name__) from exc
         status = response.status_code
-        if status in (401, 403):
-            raise SourceAuthError(self.connector, f"{method} {path} answered {status}; check "
-                                  "the credentials (api_key, client secret, token) the config "
-                                  "references")
         if status in RETRYABLE_STATUS:
             raise _Transient(f"HTTP {status}", retry_after_s(response))
-        if status >= 400:
-            raise SourceRequestError(self.connector, f"{method} {path} answered {status} "
-                                     f"{response.reason_phrase}", status=status)
-        return response
+        if status < 400:
+            return response
+        code, message = error_envelope(response)
+        problem = f"{method} {path} answered {status} {code or response.reason_phrase}"
+        refusal: type[SourceRefusal] = SourceRequestError
+        if status in (401, 403):
+            refusal = SourceAuthError
+            problem += ("; check the credentials (api_key, client secret, token) the config "
+                        "references")
+        raise refusal(self.connector, problem, status=status, error_code=code,
+                      error_message=message, response=response)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -263,6 +274,22 @@ def _decode_json(response: httpx.Response) -> Any:
         return json.loads(response.content)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise _Transient(f"invalid JSON body ({len(response.content)} bytes)") from exc
+
+
+def error_envelope(response: httpx.Response) -> tuple[str | None, str | None]:
+    """``(errorCode, errorMsg)`` of a JSON error body (the ReBIT/Sahamati envelope); ``None``
+    for each one absent, and for an ``errorCode`` that is not an identifier."""
+    if len(response.content) > _MAX_ERROR_BODY:
+        return None, None
+    try:
+        body = json.loads(response.content)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    code, message = body.get("errorCode"), body.get("errorMsg")
+    return (code if isinstance(code, str) and _ERROR_CODE.fullmatch(code) else None,
+            message if isinstance(message, str) else None)
 
 
 def backoff_s(attempt: int, base_s: float = DEFAULT_BACKOFF_BASE_S,

@@ -12,7 +12,14 @@ the AA's key before anything in it is used:
 4. ``POST /FI/request``       → sessionId, for a fresh X25519 KeyMaterial (32-byte nonce);
 5. ``/FI/Notification``       → the data is ready (or the wait runs out and we fetch anyway);
 6. ``POST /FI/fetch``         → each account's ``encryptedFI`` with the FIP's KeyMaterial,
-   decrypted here (:func:`connectors.aa.crypto.decrypt_fi`).
+   decrypted here (:func:`connectors.aa.crypto.decrypt_fi`). While the FIP has not delivered,
+   the AA answers 403 ``DataFetchRequestInProgress``: we wait for the next notification (or
+   ``poll_interval_s``) and fetch again, for at most ``fi_ready_timeout_s``
+   (:class:`~connectors.aa.exceptions.FiNotReady`).
+
+A consent's ``Frequency`` bounds the FI requests per unit of time; an AA refusing one more
+(400 ``InvalidConsentUse``) raises :class:`~connectors.aa.exceptions.ConsentUseExceeded`, not
+retried. Error answers the client acts on are signature-checked like any other answer.
 
 Transport failures, 429 and 5xx are retried by :class:`connectors.http.SourceHttpClient`; an
 answer cut short (not JSON) is sent again; every request repeats its ``txnid`` so the AA can
@@ -47,23 +54,34 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from connectors.aa.configuration import PURPOSE_TEXTS, AaFiuSource
 from connectors.aa.crypto import decrypt_fi, generate_key_material
-from connectors.aa.exceptions import AaError, JwsVerificationError
+from connectors.aa.exceptions import (
+    AaError,
+    AaRefusal,
+    ConsentUseExceeded,
+    FiNotReady,
+    JwsVerificationError,
+)
 from connectors.aa.jws import sign_detached, verify_compact, verify_detached
-from connectors.exceptions import SourceUnavailable
+from connectors.exceptions import SourceRefusal, SourceUnavailable
 from connectors.http import SourceHttpClient, backoff_s
 
 if TYPE_CHECKING:
     from connectors.aa.notifications import NotificationReceiver
 
 __all__ = [
-    "API_VERSION", "ConsentArtefact", "FiDocument", "FiSession", "FiuClient", "envelope",
-    "load_keys", "request_meta", "timestamp",
+    "API_VERSION", "CONSENT_USE_EXCEEDED", "FI_IN_PROGRESS", "ConsentArtefact", "FiDocument",
+    "FiSession", "FiuClient", "envelope", "load_keys", "request_meta", "timestamp",
 ]
 
 API_VERSION = "2.0.0"
 _APPROVED = frozenset({"READY", "APPROVED"})
 _REFUSED = frozenset({"REJECTED", "EXPIRED", "FAILED"})
 _INDIAN_MOBILE = re.compile(r"(?:\+?91|0)?[6-9]\d{9}")
+FI_IN_PROGRESS = "DataFetchRequestInProgress"
+"""/FI/fetch 403 (AA spec ``ForbiddenFIFetch``): the FIP has not delivered the data yet."""
+CONSENT_USE_EXCEEDED = "InvalidConsentUse"
+"""/FI/request 400 (AA spec ``BadRequestFIRequest``): the consent may not be used so."""
+_ACTED_ON = frozenset({FI_IN_PROGRESS, CONSENT_USE_EXCEEDED})
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,12 @@ class ConsentArtefact:
     def data_life(self) -> tuple[str, int]:
         """``(unit, value)`` of DataLife: how long we may keep what this consent fetched."""
         return str(self.detail["DataLife"]["unit"]), int(self.detail["DataLife"]["value"])
+
+    @property
+    def frequency(self) -> tuple[str, int]:
+        """``(unit, value)`` of Frequency: at most ``value`` FI requests per ``unit``."""
+        frequency = self.detail["Frequency"]
+        return str(frequency["unit"]), int(frequency["value"])
 
     @property
     def start(self) -> datetime:
@@ -222,10 +246,23 @@ class FiuClient:
                    ) -> FiSession:
         """Open an FI session for ``[start, end)`` under ``artefact``, with a fresh key."""
         private_key, key_material, nonce = generate_key_material()
-        answer = self._call("POST", "/FI/request", {
-            **envelope(), "FIDataRange": {"from": timestamp(start), "to": timestamp(end)},
-            "Consent": {"id": artefact.consent_id, "digitalSignature": artefact.signature},
-            "KeyMaterial": key_material})
+        try:
+            answer = self._call("POST", "/FI/request", {
+                **envelope(), "FIDataRange": {"from": timestamp(start), "to": timestamp(end)},
+                "Consent": {"id": artefact.consent_id, "digitalSignature": artefact.signature},
+                "KeyMaterial": key_material})
+        except AaRefusal as refusal:
+            if refusal.error_code != CONSENT_USE_EXCEEDED:
+                raise
+            unit, value = artefact.frequency
+            raise ConsentUseExceeded(
+                f"consent {artefact.consent_id}: the AA refused the FI request for "
+                f"{timestamp(start)}..{timestamp(end)} ({refusal.status} {refusal.error_code}):"
+                f" its Frequency allows {value} FI request(s) per {unit}; wait for the next "
+                f"{unit.lower()}, raise fetch_window_days so fewer requests cover FIDataRange, "
+                "or ask the customer for a consent with a higher Frequency",
+                consent_id=artefact.consent_id, status=refusal.status,
+                error_code=refusal.error_code, connector=self._connector) from None
         return FiSession(str(answer["sessionId"]), artefact.consent_id, start, end,
                          private_key, nonce)
 
@@ -233,8 +270,7 @@ class FiuClient:
         """Every account's document of ``session``, decrypted. A ciphertext that fails
         authentication raises :class:`~connectors.aa.exceptions.FiDecryptionError`."""
         self._await_notice(lambda notices: notices.fi_session(session.session_id))
-        answer = self._call("POST", "/FI/fetch", {**envelope(),
-                                                  "sessionId": session.session_id})
+        answer = self._fetch_when_ready(session)
         return [
             FiDocument(fip_id=str(fip["fipID"]), link_ref=str(item["linkRefNumber"]),
                        masked_account=str(item["maskedAccNumber"]),
@@ -249,6 +285,38 @@ class FiuClient:
         session = self.request_fi(artefact, start, end)
         return session, self.fetch_fi(session)
 
+    def _fetch_when_ready(self, session: FiSession) -> dict[str, Any]:
+        """``/FI/fetch``'s answer, asked again while the AA says ``DataFetchRequestInProgress``
+        (each retry waits for a new notification about the session, or ``poll_interval_s``)
+        until ``fi_ready_timeout_s`` runs out."""
+        deadline = time.monotonic() + self._source.fi_ready_timeout_s
+        while True:
+            heard = self._fi_notice_count(session.session_id)
+            try:
+                return self._call("POST", "/FI/fetch",
+                                  {**envelope(), "sessionId": session.session_id})
+            except AaRefusal as refusal:
+                left = deadline - time.monotonic()
+                if refusal.error_code != FI_IN_PROGRESS:
+                    raise
+                if left <= 0:
+                    raise FiNotReady(
+                        f"FI session {session.session_id} (consent {session.consent_id}): the "
+                        f"AA still answers {refusal.status} {refusal.error_code} after "
+                        f"{self._source.fi_ready_timeout_s:g} s (fi_ready_timeout_s); the FIP "
+                        "has not delivered this window's data, run again later",
+                        session_id=session.session_id, status=refusal.status,
+                        error_code=refusal.error_code, connector=self._connector) from None
+            self._await_notice(
+                lambda _, sid=session.session_id, before=heard:
+                    True if self._fi_notice_count(sid) > before else None,
+                timeout_s=min(self._source.poll_interval_s, left))
+
+    def _fi_notice_count(self, session_id: str) -> int:
+        if self._notices is None:
+            return 0
+        return sum(1 for notice in self._notices.fi_sessions if notice.session_id == session_id)
+
     # -- wire ---------------------------------------------------------------------------------
 
     def _call(self, method: str, path: str, payload: dict[str, Any] | None = None
@@ -259,7 +327,13 @@ class FiuClient:
             "content-type": "application/json",
             "x-jws-signature": sign_detached(body, self._signing_key, kid=self._source.key_id)}
         for attempt in range(1, self._source.max_attempts + 1):
-            response = self._http.request(method, path, content=body, headers=headers)
+            try:
+                response = self._http.request(method, path, content=body, headers=headers)
+            except SourceRefusal as refusal:
+                if refusal.error_code not in _ACTED_ON or refusal.response is None:
+                    raise
+                raise self._refusal(method, path, payload, refusal,
+                                    refusal.response) from None
             try:
                 answer = json.loads(response.content)
             except (json.JSONDecodeError, UnicodeDecodeError):
@@ -275,6 +349,21 @@ class FiuClient:
         raise SourceUnavailable(self._connector, f"{method} {path}: invalid JSON body after "
                                 f"{self._source.max_attempts} attempts")
 
+    def _refusal(self, method: str, path: str, payload: dict[str, Any] | None,
+                 refusal: SourceRefusal, response: httpx.Response) -> AaRefusal:
+        """A spec error answer as :class:`AaRefusal`, once its signature and ``txnid`` check
+        out (``errorMsg`` carries no personal data, the spec says)."""
+        self._verify(method, path, response)
+        answer = json.loads(response.content)
+        if payload is not None and answer.get("txnid") != payload["txnid"]:
+            raise AaError(f"{method} {path}: the error answer's txnid is not the request's",
+                          connector=self._connector)
+        code = str(refusal.error_code)
+        return AaRefusal(f"{method} {path}: the AA answered {response.status_code} {code}: "
+                         f"{(refusal.error_message or '')[:200]}",
+                         status=response.status_code, error_code=code,
+                         connector=self._connector)
+
     def _verify(self, method: str, path: str, response: httpx.Response) -> None:
         signature = response.headers.get("x-jws-signature")
         if signature is None:
@@ -287,13 +376,14 @@ class FiuClient:
                 f"{method} {path}: the answer's x-jws-signature does not verify with the AA's "
                 f"public key (aa_public_key): {exc}", connector=self._connector) from exc
 
-    def _await_notice(self, seen: Any) -> None:
-        """Wait up to ``poll_interval_s`` for a notification ``seen`` reports; without a
-        receiver just wait."""
+    def _await_notice(self, seen: Any, timeout_s: float | None = None) -> None:
+        """Wait up to ``timeout_s`` (default ``poll_interval_s``) for a notification ``seen``
+        reports; without a receiver just wait."""
+        timeout_s = self._source.poll_interval_s if timeout_s is None else timeout_s
         if self._notices is None:
-            time.sleep(self._source.poll_interval_s)
+            time.sleep(timeout_s)
         else:
-            self._notices.wait_for(seen, self._source.poll_interval_s)
+            self._notices.wait_for(seen, timeout_s)
 
     def _consent_detail(self, customer: str) -> dict[str, Any]:
         template = self._source.consent

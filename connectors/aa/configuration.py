@@ -123,6 +123,9 @@ class AaFiuSource(BaseModel):
     """How long to wait for the customer to approve a consent request."""
     poll_interval_s: float = Field(default=2.0, gt=0)
     """Pause between status polls when no notification arrives."""
+    fi_ready_timeout_s: float = Field(default=300.0, gt=0)
+    """How long to keep fetching an FI session the AA answers ``DataFetchRequestInProgress``
+    for (the FIP has not delivered yet) before giving up on it."""
     timeout_s: float = Field(default=30.0, gt=0)
     """Per-request timeout."""
     max_attempts: int = Field(default=5, ge=1, le=20)

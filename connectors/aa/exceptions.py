@@ -2,6 +2,11 @@
 
     ConnectorError
      └── AaError                      anything the AA side of nijta refuses
+          ├── AaRefusal               the AA answered a signed spec error we act on
+          │    ├── FiNotReady             /FI/fetch still DataFetchRequestInProgress when
+          │    │                          fi_ready_timeout_s ran out
+          │    └── ConsentUseExceeded     /FI/request refused InvalidConsentUse: the
+          │                               consent's Frequency is used up for now
           ├── KeyMaterialError        a KeyMaterial, key or nonce is malformed or expired
           ├── FiDecryptionError       encryptedFI could not be decrypted (or encrypted)
           ├── JwsError                a JWS could not be produced (bad signing key)
@@ -20,7 +25,10 @@ from connectors.exceptions import ConnectorError
 
 __all__ = [
     "AaError",
+    "AaRefusal",
+    "ConsentUseExceeded",
     "FiDecryptionError",
+    "FiNotReady",
     "JwsError",
     "JwsVerificationError",
     "KeyMaterialError",
@@ -38,6 +46,35 @@ class AaError(ConnectorError):
     def __init__(self, message: str, *, connector: str = AA_CONNECTOR) -> None:
         super().__init__(connector, message)
         self.detail = message
+
+
+class AaRefusal(AaError):
+    """The AA refused a request with the spec's error envelope (signature verified):
+    ``status`` and ``error_code`` are the AA's, e.g. 403 ``DataFetchRequestInProgress``."""
+
+    def __init__(self, message: str, *, status: int, error_code: str,
+                 connector: str = AA_CONNECTOR) -> None:
+        super().__init__(message, connector=connector)
+        self.status = status
+        self.error_code = error_code
+
+
+class FiNotReady(AaRefusal):
+    """The FIP had not delivered an FI session's data within ``fi_ready_timeout_s``."""
+
+    def __init__(self, message: str, *, session_id: str, status: int, error_code: str,
+                 connector: str = AA_CONNECTOR) -> None:
+        super().__init__(message, status=status, error_code=error_code, connector=connector)
+        self.session_id = session_id
+
+
+class ConsentUseExceeded(AaRefusal):
+    """A consent's ``Frequency`` allows no further FI request in the current unit."""
+
+    def __init__(self, message: str, *, consent_id: str, status: int, error_code: str,
+                 connector: str = AA_CONNECTOR) -> None:
+        super().__init__(message, status=status, error_code=error_code, connector=connector)
+        self.consent_id = consent_id
 
 
 class KeyMaterialError(AaError):

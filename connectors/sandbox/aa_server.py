@@ -19,6 +19,13 @@ tells a test exactly what was served.
 A request repeated with the same ``txnid`` and body (a client retrying after a lost answer)
 gets the same answer; the same ``txnid`` with another body is a 409 ``IdempotencyError``.
 
+Like a real AA it enforces each consent's ``Frequency``: at most ``value`` FI requests in any
+sliding window of one ``unit`` (a MONTH is 30 days, a YEAR 365); one more is refused with 400
+``InvalidConsentUse``. A slow FIP is imitated by ``fi_pending_fetches`` (the first N
+``/FI/fetch`` calls of every session) and ``fi_ready_delay_s`` (the time after the FI request):
+until both are spent, ``/FI/fetch`` answers 403 ``DataFetchRequestInProgress`` and the
+``/FI/Notification`` is sent only once the data is ready.
+
 Usage::
 
     sandbox = AaSandbox(generate_population(50))
@@ -69,6 +76,9 @@ Approval = Literal["approve", "reject", "pause"]
 FiFormat = Literal["xml", "json"]
 
 _MODES = ("UPI", "UPI", "UPI", "CARD", "ATM", "FT", "CASH", "OTHERS")
+_FREQUENCY_WINDOWS = {"HOUR": timedelta(hours=1), "DAY": timedelta(days=1),
+                      "MONTH": timedelta(days=30), "YEAR": timedelta(days=365)}
+"""The sliding window of each ``Frequency.unit``; the request schema's ``INF`` has no limit."""
 _MERCHANTS = ("BIGBASKET", "SWIGGY", "ZOMATO", "IRCTC", "DMART", "JIOMART", "UBER", "BESCOM")
 
 
@@ -147,6 +157,8 @@ class _Consent:
     created: datetime | None = None
     uses: int = 0
     last_use: datetime | None = None
+    fi_requests: list[datetime] = field(default_factory=list)
+    """When each FI request under this consent was accepted (for ``Frequency``)."""
 
 
 @dataclass
@@ -155,6 +167,11 @@ class _Session:
     fiu_id: str
     statements: list[DepositStatement]
     fi: list[dict[str, Any]] = field(default_factory=list)
+    pending_fetches: int = 0
+    """``/FI/fetch`` calls still to be answered ``DataFetchRequestInProgress``."""
+    ready_at: float = 0.0
+    """``time.monotonic()`` from which the FIP has delivered."""
+    notified: bool = False
 
 
 class _Refusal(Exception):
@@ -179,6 +196,8 @@ class AaSandbox:
         fi_format: FiFormat = "xml",
         seed: int = 7,
         misbehaviour: Misbehaviour | None = None,
+        fi_pending_fetches: int = 0,
+        fi_ready_delay_s: float = 0.0,
     ) -> None:
         self.aa_id = aa_id
         self.handle_suffix = handle_suffix
@@ -187,6 +206,10 @@ class AaSandbox:
         self.fi_format: FiFormat = fi_format
         self.seed = seed
         self.misbehaviour = misbehaviour or Misbehaviour()
+        self.fi_pending_fetches = fi_pending_fetches
+        """The first this many ``/FI/fetch`` calls of a session answer "in progress"."""
+        self.fi_ready_delay_s = fi_ready_delay_s
+        """A session's data is ready this long after its FI request, not before."""
         self.key_id = f"{aa_id}-signing-key"
         self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         # A faulty AA signs its answers with a key the Central Registry does not know.
@@ -310,22 +333,25 @@ class AaSandbox:
         their_key = body["KeyMaterial"]
         if _parse_time(their_key["DHPublicKey"]["expiry"]) <= datetime.now(UTC):
             raise _Refusal(400, "InvalidKey", "KeyMaterial.DHPublicKey has expired")
+        self._use_consent(consent)
         statement = self.statement(consent.customer, start, end)
-        session = _Session(consent.consent_id, fiu_id, [statement])
+        session = _Session(consent.consent_id, fiu_id, [statement],
+                           pending_fetches=self.fi_pending_fetches,
+                           ready_at=time.monotonic() + self.fi_ready_delay_s)
         session.fi = [self._encrypted(statement, their_key)]
         session_id = str(uuid.uuid4())
         with self._lock:
             self._sessions[session_id] = session
-            consent.uses += 1
-            consent.last_use = datetime.now(UTC)
-        later(self._notify_fi_ready, session_id)
+        later(self._notify_when_ready, session_id)
         return {**envelope(body["txnid"]), "consentId": consent.consent_id,
                 "sessionId": session_id}
 
-    def fetch_fi(self, fiu_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def fetch_fi(self, fiu_id: str, body: Mapping[str, Any],
+                 later: Callable[..., None]) -> dict[str, Any]:
         session = self._sessions.get(body["sessionId"])
         if session is None or session.fiu_id != fiu_id:
             raise _Refusal(400, "InvalidSessionId", "unknown sessionId")
+        self._check_delivered(body["sessionId"], session, later)
         fi = [entry for entry in session.fi
               if body.get("fipId") in (None, entry["fipID"])]
         wanted = {ref["id"] for ref in body.get("linkRefNumber", [])}
@@ -349,6 +375,47 @@ class AaSandbox:
         if consent is None or consent.fiu_id != fiu_id:
             raise _Refusal(400, "InvalidConsentId", "unknown consentId")
         return consent
+
+    def _use_consent(self, consent: _Consent) -> None:
+        """Count one FI request against the consent's ``Frequency``, or refuse it."""
+        frequency = consent.detail["Frequency"]
+        unit, allowed = str(frequency["unit"]), int(frequency["value"])
+        window = _FREQUENCY_WINDOWS.get(unit)
+        now = datetime.now(UTC)
+        with self._lock:
+            if window is not None:
+                recent = [when for when in consent.fi_requests if now - when < window]
+                if len(recent) >= allowed:
+                    raise _Refusal(400, "InvalidConsentUse",
+                                   f"Frequency allows {allowed} FI request(s) per {unit}; "
+                                   f"{len(recent)} made in the last {unit.lower()}")
+                consent.fi_requests = recent
+            consent.fi_requests.append(now)
+            consent.uses += 1
+            consent.last_use = now
+
+    def _check_delivered(self, session_id: str, session: _Session,
+                         later: Callable[..., None]) -> None:
+        """Refuse a fetch while the FIP has not delivered; notify the FIU once it has."""
+        with self._lock:
+            if session.pending_fetches == 0 and time.monotonic() >= session.ready_at:
+                return
+            session.pending_fetches = max(0, session.pending_fetches - 1)
+            ready = session.pending_fetches == 0 and time.monotonic() >= session.ready_at
+        if ready:
+            later(self._notify_when_ready, session_id)
+        raise _Refusal(403, "DataFetchRequestInProgress",
+                       "the FIP has not delivered this session's data yet; fetch again later")
+
+    def _notify_when_ready(self, session_id: str) -> None:
+        """Send the FI notification once the session's data is there, exactly once."""
+        session = self._sessions[session_id]
+        time.sleep(max(0.0, session.ready_at - time.monotonic()))
+        with self._lock:
+            if session.pending_fetches > 0 or session.notified:
+                return
+            session.notified = True
+        self._notify_fi_ready(session_id)
 
     def _decide(self, consent: _Consent) -> None:
         """The customer answers on the AA app, after a moment ("pause": approves, then
@@ -475,7 +542,7 @@ _ROUTES: dict[str, tuple[str, bool]] = {
     "/Consent/handle": ("consent_status", False),
     "/Consent/fetch": ("consent_artefact", False),
     "/FI/request": ("request_fi", True),
-    "/FI/fetch": ("fetch_fi", False),
+    "/FI/fetch": ("fetch_fi", True),
 }
 
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request, Response
 from connectors.exceptions import (
     SourceAuthError,
     SourceFormatError,
+    SourceRefusal,
     SourceRequestError,
     SourceUnavailable,
 )
@@ -99,6 +100,39 @@ def test_other_4xx_names_method_path_and_status(transactions):
             pytest.raises(SourceRequestError, match=r"GET /v1/transactions answered 422") as err:
         http.get_json("/v1/transactions", {"page_size": 0})
     assert err.value.status == 422 and plan.requests == 1
+
+
+@pytest.mark.parametrize(("status", "error"), [(403, SourceAuthError),
+                                               (400, SourceRequestError)])
+def test_a_4xx_error_envelope_is_handed_to_the_caller(status, error):
+    calls: list[int] = []
+
+    def source(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(status, json={"errorCode": "DataFetchRequestInProgress",
+                                            "errorMsg": "account 9845012763 not ready"})
+
+    with SourceHttpClient("aa", "http://source", transport=httpx.MockTransport(source),
+                          **FAST) as http, pytest.raises(error) as err:
+        http.request("POST", "/FI/fetch", content=b"{}")
+    refusal = err.value
+    assert isinstance(refusal, SourceRefusal) and len(calls) == 1  # never retried
+    assert (refusal.status, refusal.error_code, refusal.error_message) == (
+        status, "DataFetchRequestInProgress", "account 9845012763 not ready")
+    assert refusal.response is not None and refusal.response.status_code == status
+    assert f"POST /FI/fetch answered {status} DataFetchRequestInProgress" in str(refusal)
+    assert "9845012763" not in str(refusal)  # the free-text errorMsg stays out of messages
+
+
+@pytest.mark.parametrize("body", [b'{"errorCode": "no such code; call 9845012763"}',
+                                  b'["errorCode"]', b"<html>Bad Request</html>",
+                                  b'{"detail": [{"input": "9845012763"}]}'])
+def test_a_4xx_without_a_usable_error_code_names_only_the_status(body):
+    transport = httpx.MockTransport(lambda request: httpx.Response(400, content=body))
+    with SourceHttpClient("x", "http://source", transport=transport, **FAST) as http, \
+            pytest.raises(SourceRequestError, match=r"GET / answered 400 Bad Request$") as err:
+        http.request("GET", "/")
+    assert err.value.error_code is None and "9845012763" not in str(err.value)
 
 
 def test_connection_refused_is_retried_then_unavailable():

@@ -72,7 +72,8 @@ def population():
 @pytest.fixture
 def aa_world(fiu_keys, population) -> Iterator[Callable[..., AaWorld]]:
     """``aa_world(faults=, customers=, source={...}, wrap=, **sandbox_options)``: ``wrap``
-    gets the sandbox app before it serves (to add middleware)."""
+    gets the sandbox app before it serves (to add middleware); ``source["consent"]`` updates
+    the consent template's fields."""
     with ExitStack() as stack:
 
         def start(*, faults: FaultPlan | None = None, customers: tuple[str, ...] = ("C000001",),
@@ -86,12 +87,13 @@ def aa_world(fiu_keys, population) -> Iterator[Callable[..., AaWorld]]:
             server = stack.enter_context(LoopbackServer(app))
             settings = {"poll_interval_s": 0.3, "consent_timeout_s": 10, "timeout_s": 5,
                         "max_attempts": 4, **(source or {})}
+            consent = {**CONSENT, **settings.pop("consent", {})}
             config = AaFiuSource(
                 type="aa_fiu", base_url=server.url, aa_id=sandbox.aa_id,
                 aa_public_key=sandbox.public_key_pem, fiu_id=FIU_ID,
                 client_api_key=SecretStr(API_KEY), private_key=SecretStr(fiu_keys.private_pem),
                 key_id="fiu-key-1", customers=tuple(sandbox.handle_of(c) for c in customers),
-                consent=CONSENT, **settings)
+                consent=consent, **settings)
             return AaWorld(sandbox, server.url, config, fiu_keys)
 
         yield start

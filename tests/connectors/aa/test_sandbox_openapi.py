@@ -6,11 +6,10 @@ in-memory copy to OpenAPI 3.0 (``definitions`` → ``components.schemas``, the `
 parameter → ``requestBody``, response ``schema`` → ``content``) and patches what the files get
 wrong, each listed in ``SPEC_PATCHES``; the reference files are never changed.
 
-Known and not patched: the per-API 400 bodies (``BadRequestConsentStatus`` …) are
-``allOf: [BadRequest]`` plus a wider ``errorCode`` enum, and ``allOf`` is a conjunction, so a
-per-API code such as ``InvalidConsentHandle`` or ``InvalidSessionId`` never validates (only
-the four ``BadRequest`` codes do). The flow here answers 400 only with
-``SignatureDoesNotMatch``.
+Besides the full flow, the AA's answers to an FIU that fetches before the FIP has delivered
+(403 ``DataFetchRequestInProgress``, ``ForbiddenFIFetch``) and that asks for more FI than the
+consent's ``Frequency`` allows (400 ``InvalidConsentUse``, ``BadRequestFIRequest``) are
+validated too.
 """
 
 from __future__ import annotations
@@ -32,11 +31,14 @@ from pydantic import SecretStr
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from connectors.aa.client import FiuClient, envelope, request_meta
+from connectors.aa.crypto import generate_key_material
+from connectors.aa.exceptions import ConsentUseExceeded
 from connectors.aa.jws import sign_detached
 from connectors.aa.notifications import NotificationReceiver
 from connectors.exceptions import SourceAuthError
 
 SPECS = Path(__file__).resolve().parent / "sahamati-aa-api"
+_KEY_MATERIAL = generate_key_material()[1]
 
 
 SPEC_PATCHES = (
@@ -48,6 +50,11 @@ SPEC_PATCHES = (
     "is defined as `client_api_key`); dropped: every operation requires the header anyway",
     "AA file: `fip_api_key` is required on /Consent/fetch and /Heartbeat, which the FIU calls "
     "and has no fip_api_key for; made optional",
+    "per-API error bodies (BadRequestFIRequest, NotFoundFIFetch …) are `allOf` a generic one "
+    "(BadRequest, NotFound) plus a wider `errorCode` enum, meant as an extension; `allOf` is a "
+    "conjunction, so the generic enum would refuse every per-API code (InvalidConsentUse, "
+    "InvalidSessionId). Where the own enum contains the generic one, `allOf` names the generic "
+    "body's parent (ErrorResponse) instead: the per-API enum is the one checked",
 )
 """What the test changes in its in-memory copy of the published files, and why."""
 
@@ -57,9 +64,23 @@ def openapi3(swagger_file: Path) -> OpenAPI:
                          .replace("#/definitions/", "#/components/schemas/"))
     paths = {path: {method: _operation(op) for method, op in item.items()}
              for path, item in swagger["paths"].items()}
+    _extend_error_enums(swagger["definitions"])
     spec = {"openapi": "3.0.3", "info": swagger["info"], "servers": [{"url": "/"}],
             "paths": paths, "components": {"schemas": swagger["definitions"]}}
     return OpenAPI(SchemaPath.from_dict(spec))
+
+
+def _extend_error_enums(schemas: dict[str, Any]) -> None:
+    """The last of ``SPEC_PATCHES``: per-API error codes extend the generic enum."""
+    for schema in schemas.values():
+        parents = schema.get("allOf", [])
+        own = schema.get("properties", {}).get("errorCode", {}).get("enum")
+        if len(parents) != 1 or own is None:
+            continue
+        parent = schemas[parents[0]["$ref"].rsplit("/", 1)[1]]
+        inherited = parent.get("properties", {}).get("errorCode", {}).get("enum")
+        if inherited and set(inherited) <= set(own) and "allOf" in parent:
+            schema["allOf"] = parent["allOf"]
 
 
 def _operation(op: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +223,37 @@ def test_full_flow_matches_the_sahamati_specs(aa_world, aa_spec, fiu_spec):
         validate(fiu_spec, exchange)
 
 
+def test_in_progress_and_frequency_refusals_match_the_spec(aa_world, aa_spec, fiu_spec):
+    to_aa: list[Exchange] = []
+    to_fiu: list[Exchange] = []
+    world = aa_world(fi_pending_fetches=1,
+                     source={"consent": {"frequency": {"unit": "DAY", "value": 1}},
+                             "notification_api_key": SecretStr("aa-key")},
+                     wrap=lambda app: app.add_middleware(Recorder, exchanges=to_aa))
+    receiver = NotificationReceiver(world.source)
+    receiver.app.add_middleware(Recorder, exchanges=to_fiu)
+    with receiver, FiuClient("aa", world.source, notices=receiver) as fiu:
+        world.register(receiver.url)
+        customer = world.source.customers[0]
+        artefact = fiu.fetch_consent(fiu.wait_for_consent(fiu.request_consent(customer)),
+                                     customer=customer)
+        window = world.source.fetch_windows()[0]
+        fiu.fetch_fi_documents(artefact, *window)
+        with pytest.raises(ConsentUseExceeded):
+            fiu.request_fi(artefact, *window)
+    # Recorder keeps an exchange once its background work (a notification) is done too, so
+    # the recorded order need not be the order of the requests
+    answers = sorted((e.path, e.status, json.loads(e.response_body).get("errorCode") or "")
+                     for e in to_aa if e.path.startswith("/FI/"))
+    assert answers == [("/FI/fetch", 200, ""), ("/FI/fetch", 403, "DataFetchRequestInProgress"),
+                       ("/FI/request", 200, ""), ("/FI/request", 400, "InvalidConsentUse")]
+    assert [e.path for e in to_fiu].count("/FI/Notification") == 1
+    for exchange in to_aa:
+        validate(aa_spec, exchange)
+    for exchange in to_fiu:
+        validate(fiu_spec, exchange)
+
+
 def _refused_requests(world) -> None:
     """A body signed by someone else (400 SignatureDoesNotMatch) and a wrong API key (401)."""
     impostor = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -231,3 +283,27 @@ def test_the_converted_spec_does_catch_a_wrong_body(aa_spec):
                               json.dumps(envelope()).encode(), 200, signed, b"{}")
     with pytest.raises(OpenAPIError):
         validate(aa_spec, broken_request)
+
+
+@pytest.mark.parametrize(("status", "code", "valid"), [
+    (400, "InvalidConsentUse", True), (400, "InvalidConsentHandle", False),
+    (403, "DataFetchRequestInProgress", True), (403, "InvalidConsentUse", False),
+    (404, "NoDataFound", True), (404, "DataFetchRequestInProgress", False)])
+def test_each_error_code_is_checked_against_its_own_api(aa_spec, status, code, valid):
+    """The enum patch widens each per-API body to its own codes, never to another API's."""
+    signed = [(b"content-type", b"application/json"), (b"x-jws-signature", b"h..s")]
+    headers = [(b"client_api_key", b"k"), (b"x-jws-signature", b"h..s"),
+               (b"x-request-meta", b"e30="), (b"content-type", b"application/json")]
+    path, request = (("/FI/request", {"FIDataRange": {"from": "2025-01-01T00:00:00.000Z",
+                                                       "to": "2025-02-01T00:00:00.000Z"},
+                                       "Consent": {"id": "c", "digitalSignature": "s"},
+                                       "KeyMaterial": _KEY_MATERIAL})
+                     if status == 400 else ("/FI/fetch", {"sessionId": "s"}))
+    answer = {**envelope(), "errorCode": code, "errorMsg": "m"}
+    exchange = Exchange("POST", path, headers, json.dumps({**envelope(), **request}).encode(),
+                        status, signed, json.dumps(answer).encode())
+    if valid:
+        validate(aa_spec, exchange)
+    else:
+        with pytest.raises(OpenAPIError):
+            validate(aa_spec, exchange)
