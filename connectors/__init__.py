@@ -6,6 +6,7 @@ from connectors.exceptions import (
     CursorConflict,
     SourceAuthError,
     SourceFormatError,
+    SourceRefusal,
     SourceRequestError,
     SourceUnavailable,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "CursorConflict",
     "SourceAuthError",
     "SourceFormatError",
+    "SourceRefusal",
     "SourceRequestError",
     "SourceUnavailable",
     "load_connector_config",
