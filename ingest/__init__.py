@@ -9,6 +9,7 @@ from ingest.exceptions import (
     IngestRefused,
     InjectedCrash,
     NoValidationSchema,
+    RunInProgress,
     StagingLost,
 )
 from ingest.pipeline import run_ingest
@@ -16,4 +17,4 @@ from ingest.summary import BatchSummary, IngestSummary
 
 __all__ = ["BatchSummary", "BronzeCommitFailed", "CrashPoint", "DeadLetterError",
            "IngestError", "IngestRefused", "IngestSummary", "InjectedCrash",
-           "NoValidationSchema", "StagingLost", "run_ingest"]
+           "NoValidationSchema", "RunInProgress", "StagingLost", "run_ingest"]

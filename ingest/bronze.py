@@ -49,8 +49,8 @@ def commit_to_bronze(staged: Path | Sequence[Path], table: Path | str, *, app_id
     commit; ``False`` when the table already holds ``app_id``'s commit ``version``.
 
     ``version`` ``None``: no idempotency token (the caller keeps its own, e.g. a replay's
-    letter ids in ``metadata``). One writer per ``app_id`` at a time: the pipeline's cursor
-    store serialises a connector's runs.
+    letter ids in ``metadata``). The version check and the write are two steps, so one writer
+    per ``app_id`` at a time: :mod:`ingest.run_lock` holds a connector's runs to that.
     """
     paths = [staged] if isinstance(staged, Path) else list(staged)
     uri = str(table)

@@ -8,6 +8,7 @@
           ├── BronzeCommitFailed     the Delta commit of a batch failed (nothing was acknowledged)
           ├── DeadLetterError        a dead letter cannot be opened (wrong key, moved payload)
           ├── StagingLost            a committed, unacknowledged batch lost its staging folder
+          ├── RunInProgress          another run of the same connector is under way
           └── InjectedCrash          ``crash_at`` fired (crash tests only)
 
 Messages name the connector file or connector, the batch and the rule; never a record's values.
@@ -16,7 +17,7 @@ Messages name the connector file or connector, the batch and the rule; never a r
 from nijta.exceptions import NijtaError
 
 __all__ = ["BronzeCommitFailed", "DeadLetterError", "IngestError", "IngestRefused",
-           "InjectedCrash", "NoValidationSchema", "StagingLost"]
+           "InjectedCrash", "NoValidationSchema", "RunInProgress", "StagingLost"]
 
 
 class IngestError(NijtaError):
@@ -47,6 +48,10 @@ class DeadLetterError(IngestError):
 class StagingLost(IngestError):
     """A batch is in bronze but not acknowledged, and its staging folder (its cursor range and
     dead letters) is gone; restore the folder, or acknowledge the batch by hand."""
+
+
+class RunInProgress(IngestError):
+    """Another run of the connector holds its run lock; nothing was read or written."""
 
 
 class InjectedCrash(IngestError):

@@ -56,7 +56,7 @@ from pyspark.sql import SparkSession
 
 from anonymize.keys import LocalKeyStore
 from anonymize.tokens import Tokenizer
-from connectors.base import BoundedConnector, Cursor, SourceBatch
+from connectors.base import BoundedConnector, Connector, Cursor, SourceBatch
 from connectors.configuration import ConnectorConfig
 from connectors.cursors import CursorStore
 from connectors.registry import open_connector
@@ -68,6 +68,7 @@ from ingest.dead_letter_queue import DeadLetterQueue
 from ingest.dead_letters import LetterSeal, build_dead_letters
 from ingest.key_use import key_use
 from ingest.protection import protect_records
+from ingest.run_lock import connector_run_lock
 from ingest.schemas import validation_for
 from ingest.staging import BatchManifest, BatchStaging
 from ingest.summary import BatchSummary, IngestSummary
@@ -205,6 +206,7 @@ def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSes
 
     Raises:
         IngestRefused: the policy refuses the dataset, purpose or a sink location.
+        RunInProgress: another run of the same connector is under way.
     """
     engine = PolicyEngine(load_policy(config.policy_dir or DEFAULT_POLICY_DIR),
                           audit=audit_log_for(workspace))
@@ -212,31 +214,39 @@ def run_ingest(config: ConnectorConfig, workspace: Workspace, *, spark: SparkSes
     # each commit; the workers open their own to read.
     with closing(open_connector(config)) as connector:
         admission = admit(config, workspace, engine, columns=connector.schema().names)
-        store = cursor_store_for(workspace)
-        registry = open_consent_registry(workspace)
         run = _Run(config, workspace, admission,
                    BatchStaging(workspace.lake / "_staging" / config.name), beam_args)
-        committer = BatchCommitter(spark, admission, store, run.staging, engine.audit,
-                                   DeadLetterQueue(spark, admission.dead_letter_uri),
-                                   config.name, source=connector,
-                                   keys_used=key_use(admission.plan,
-                                                     LocalKeyStore(workspace.key_file)),
-                                   hand_off=partial(hand_off_consent, registry=registry,
-                                                    policy=engine.policy,
-                                                    dataset=config.dataset))
-        done: list[BatchSummary] = []
-        try:
-            for recovered in committer.reconcile():
-                _report(done, recovered, progress)
-            until = connector.end_of_source() if isinstance(connector, BoundedConnector) \
-                else None
-            _commit_rounds(run, committer, store, max_batches, crash_at, done, progress, until)
-        finally:
-            store.close()
-            registry.close()
+        with connector_run_lock(workspace, config.name):
+            done = _ingest(run, spark, engine, connector, max_batches=max_batches,
+                           crash_at=crash_at, progress=progress)
     return IngestSummary(connector=config.name, bronze_table=admission.bronze_uri,
                          dead_letter_table=admission.dead_letter_uri,
                          policy_version=admission.policy_version, batches=tuple(done))
+
+
+def _ingest(run: _Run, spark: SparkSession, engine: PolicyEngine, connector: Connector, *,
+            max_batches: int | None, crash_at: CrashPoint | None,
+            progress: Callable[[BatchSummary], None] | None) -> list[BatchSummary]:
+    """Reconcile, then read, stage and commit round after round; the batches committed."""
+    store = cursor_store_for(run.workspace)
+    registry = open_consent_registry(run.workspace)
+    committer = BatchCommitter(
+        spark, run.admission, store, run.staging, engine.audit,
+        DeadLetterQueue(spark, run.admission.dead_letter_uri), run.config.name,
+        source=connector,
+        keys_used=key_use(run.admission.plan, LocalKeyStore(run.workspace.key_file)),
+        hand_off=partial(hand_off_consent, registry=registry, policy=engine.policy,
+                         dataset=run.config.dataset))
+    done: list[BatchSummary] = []
+    try:
+        for recovered in committer.reconcile():
+            _report(done, recovered, progress)
+        until = connector.end_of_source() if isinstance(connector, BoundedConnector) else None
+        _commit_rounds(run, committer, store, max_batches, crash_at, done, progress, until)
+    finally:
+        store.close()
+        registry.close()
+    return done
 
 
 def _commit_rounds(run: _Run, committer: BatchCommitter, store: CursorStore,
