@@ -5,8 +5,9 @@ results for context enhancement and builds explanation objects: about 2-3 ms per
 :class:`PiiDetector` holds the same recognizer objects but calls their scoring functions
 directly on one :class:`~anonymize.detection.recognizers.Scan` per chunk of texts joined together
 (a tokenizer pass, a label pass, a name pass and a narration pass over the whole chunk, so the
-Python work is per match, not per text), applies the engine's threshold, splits the hits back by
-text and applies Presidio's duplicate removal. Its findings equal those of
+Python work is per match, not per text; a token's scorers are looked up by its kind and label, so
+those its label rules out are never called), applies the engine's threshold, splits the hits back
+by text and applies Presidio's duplicate removal. Its findings equal those of
 ``build_analyzer(use_installed_model=False).analyze(...)``, score for score
 (``tests/anonymize/detection/test_equivalence.py`` checks a whole corpus).
 
@@ -35,6 +36,7 @@ from anonymize.detection.nlp import offline_nlp_engine
 from anonymize.detection.recognizers import NijtaRecognizer, Scan, TokenRecognizer
 from anonymize.detection.recognizers import nijta_recognizers as _nijta_recognizers
 from anonymize.detection.recognizers.base import Hit, Scorer
+from anonymize.detection.recognizers.context import CATEGORIES
 from anonymize.detection.recognizers.joined import SEPARATOR, Cursor
 from anonymize.findings import Finding
 
@@ -146,6 +148,21 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
+_Dispatch = dict[str, dict[str | None, tuple[tuple[str, Scorer], ...]]]
+
+
+def _dispatch(recognizers: list[TokenRecognizer]) -> _Dispatch:
+    """Token kind -> label -> ``(entity, scorer)`` of the recognizers that may score a token of
+    that kind under that label (:meth:`TokenRecognizer.may_score`): looked up per token, it
+    spares the calls that the label alone rules out."""
+    labels = (None, *CATEGORIES)
+    kinds = {kind for recognizer in recognizers for kind in recognizer.SCORERS}
+    return {kind: {label: tuple((r.ENTITY, r.SCORERS[kind]) for r in recognizers
+                                if kind in r.SCORERS and r.may_score(label))
+                   for label in labels}
+            for kind in kinds}
+
+
 class PiiDetector:
     """Finds PII in text with nijta's recognizers, fast enough for every row of a column.
 
@@ -162,19 +179,18 @@ class PiiDetector:
         use_installed_model: bool = True,
     ) -> None:
         self.score_threshold = score_threshold
-        dispatch: dict[str, list[tuple[str, Scorer]]] = {}
         self._finders: list[tuple[str, Callable[[Scan], list[Hit]]]] = []
         self._spacy: SpacyRecognizer | None = None
         recognizers = _nijta_recognizers(use_installed_model=use_installed_model)
+        token_recognizers = [r for r in recognizers if isinstance(r, TokenRecognizer)]
         for recognizer in recognizers:
             if isinstance(recognizer, TokenRecognizer):
-                for kind, scorer in recognizer.SCORERS.items():
-                    dispatch.setdefault(kind, []).append((recognizer.ENTITY, scorer))
-            elif isinstance(recognizer, NijtaRecognizer):
+                continue  # called per token, through the dispatch table
+            if isinstance(recognizer, NijtaRecognizer):
                 self._finders.append((recognizer.ENTITY, recognizer.find))
             elif isinstance(recognizer, SpacyRecognizer):
                 self._spacy = recognizer
-        self._dispatch = {kind: tuple(scorers) for kind, scorers in dispatch.items()}
+        self._dispatch = _dispatch(token_recognizers)
         # One source per entity never yields two overlapping hits of it (tokens are disjoint,
         # finders return disjoint spans), so Presidio's duplicate removal has nothing to do
         # unless two sources share an entity (spaCy and the name finder both give PERSON).
@@ -236,14 +252,14 @@ class PiiDetector:
 
     def _hits(self, scan: Scan) -> list[_Hit]:
         """Every hit in the scan at or above the threshold: each token scored by the scorers of
-        its kind, then the finders' hits."""
+        its kind that its label does not rule out, then the finders' hits."""
         threshold = self.score_threshold
         dispatch = self._dispatch
         hits: list[_Hit] = []
         for token in scan.tokens:
-            scorers = dispatch.get(token[0])
-            if scorers is not None:
-                for entity, scorer in scorers:
+            by_label = dispatch.get(token[0])
+            if by_label is not None:
+                for entity, scorer in by_label[token[4]]:
                     score = scorer(scan, token)
                     if score and score >= threshold:
                         hits.append((token[1], token[2], entity, score))

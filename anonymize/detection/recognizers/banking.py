@@ -50,7 +50,7 @@ def score_ifsc(scan: Scan, token: Token) -> float | None:
 
 def score_account(scan: Scan, token: Token) -> float | None:
     """9 to 18 digits under an account label."""
-    return 0.9 if token.label == "account" else None
+    return 0.9 if token.label in _ACCOUNT else None
 
 
 def is_card_prefix(digits: str) -> bool:
@@ -100,6 +100,7 @@ class BankAccountRecognizer(TokenRecognizer):
     ENTITY = "BANK_ACCOUNT"
     COUNTRY_CODE = "in"
     CONTEXT = ("account",)
+    LABELS_NEEDED = _ACCOUNT
     SCORERS = MappingProxyType({f"n{n}": score_account for n in range(9, 19)})
 
 
@@ -108,6 +109,7 @@ class CardNumberRecognizer(TokenRecognizer):
 
     ENTITY = "CARD_NUMBER"
     CONTEXT = ("card",)
+    LABELS_AGAINST = _CARD_AGAINST
     SCORERS = MappingProxyType({
         **{f"n{n}": score_card for n in range(13, 20)},
         "g4444": score_card,

@@ -86,7 +86,8 @@ class Scan:
     tokens: list[Token]
     labels: Labels
     names: list[tuple[int, int]]
-    """Spans of the known given names and surnames (Title or UPPER case), in order."""
+    """Spans of the known given names and surnames (Title or UPPER case), in order; names one
+    space apart form one span."""
     narrations: list[Narration]
 
     def __init__(self, text: str, starts: Sequence[int] = (0,)) -> None:
@@ -208,6 +209,19 @@ class TokenRecognizer(NijtaRecognizer):
 
     SCORERS: ClassVar[Mapping[str, Scorer]]
     """Token kind -> the function scoring a token of that kind as :attr:`ENTITY`."""
+    LABELS_AGAINST: ClassVar[frozenset[str]] = frozenset()
+    """Labels under which every scorer returns ``None`` (they rule the entity out)."""
+    LABELS_NEEDED: ClassVar[frozenset[str] | None] = None
+    """When set, the only labels under which a scorer can score a token."""
+
+    @classmethod
+    def may_score(cls, label: str | None) -> bool:
+        """Whether a token under ``label`` can score at all. The scorers decide the same by
+        themselves; ``PiiDetector`` asks this once per label so that it does not call them for
+        the many tokens a label rules out (most numbers are references, amounts, accounts)."""
+        if cls.LABELS_NEEDED is not None:
+            return label in cls.LABELS_NEEDED
+        return label not in cls.LABELS_AGAINST
 
     def find(self, scan: Scan) -> list[Hit]:
         """The tokens that a scorer of their kind accepts, with its score."""

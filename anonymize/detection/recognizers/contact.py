@@ -51,6 +51,7 @@ class PhoneRecognizer(TokenRecognizer):
     ENTITY = "PHONE_IN"
     COUNTRY_CODE = "in"
     CONTEXT = ("phone",)
+    LABELS_AGAINST = _PHONE_AGAINST
     SCORERS = MappingProxyType({
         kind: score_phone for kind in ("n10", "n11", "n12", "g55", "g334", "g433", "g0", "g91",
                                        "plus")
@@ -100,6 +101,7 @@ class PincodeRecognizer(TokenRecognizer):
     ENTITY = "PINCODE"
     COUNTRY_CODE = "in"
     CONTEXT = ("pincode",)
+    LABELS_AGAINST = _PINCODE_AGAINST
     SCORERS = MappingProxyType({"n6": score_pincode, "g33": score_pincode})
 
 
@@ -124,6 +126,7 @@ class IpAddressRecognizer(TokenRecognizer):
 
     ENTITY = "IP_ADDRESS"
     CONTEXT = ("ip",)
+    LABELS_AGAINST = _ONLY_REFERENCE
     SCORERS = MappingProxyType({"ipv4": score_ip, "hexcolon": score_ip, "lword": score_ip})
 
 
@@ -157,6 +160,7 @@ class DeviceIdRecognizer(TokenRecognizer):
 
     ENTITY = "DEVICE_ID"
     CONTEXT = ("device",)
+    LABELS_AGAINST = _ONLY_REFERENCE
     SCORERS = MappingProxyType(
         {kind: score_device_id for kind in ("uuid", "mac", "lword", "dword", "n15")}
     )
@@ -181,4 +185,5 @@ class GeoLocationRecognizer(TokenRecognizer):
 
     ENTITY = "GEO_LOCATION"
     CONTEXT = ("geo",)
+    LABELS_AGAINST = _GEO_AGAINST
     SCORERS = MappingProxyType({"geo": score_geo, "decimal": score_geo})

@@ -14,12 +14,13 @@ from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer
 __all__ = ["DateOfBirthRecognizer"]
 
 _CONFIRMED = 0.9
+_DOB = frozenset({"dob"})
 _YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})(?!\d)")
 
 
 def score_date_of_birth(scan: Scan, token: Token) -> float | None:
     """A date under a birth-date label, with a plausible year."""
-    if token.label != "dob":  # statements are full of dates; only labelled ones are births
+    if token.label not in _DOB:  # statements are full of dates; only labelled ones are births
         return None
     years = _YEAR.findall(token.raw)
     year = next((y for y in years if len(y) == 4), years[-1] if years else "")
@@ -33,4 +34,5 @@ class DateOfBirthRecognizer(TokenRecognizer):
 
     ENTITY = "DATE_OF_BIRTH"
     CONTEXT = ("dob",)
+    LABELS_NEEDED = _DOB
     SCORERS = MappingProxyType({"date": score_date_of_birth})

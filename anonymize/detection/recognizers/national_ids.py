@@ -169,6 +169,7 @@ class AadhaarRecognizer(TokenRecognizer):
     ENTITY = "AADHAAR"
     COUNTRY_CODE = "in"
     CONTEXT = ("aadhaar",)
+    LABELS_AGAINST = _NUMBER_AGAINST
     SCORERS = MappingProxyType({"n12": score_aadhaar, "g444": score_aadhaar})
 
 
@@ -178,6 +179,7 @@ class AadhaarVidRecognizer(TokenRecognizer):
     ENTITY = "AADHAAR_VID"
     COUNTRY_CODE = "in"
     CONTEXT = ("vid",)
+    LABELS_AGAINST = _VID_AGAINST
     SCORERS = MappingProxyType({"n16": score_vid, "g4444": score_vid})
 
 
@@ -244,6 +246,7 @@ class PanRecognizer(TokenRecognizer):
     ENTITY = "PAN"
     COUNTRY_CODE = "in"
     CONTEXT = ("pan",)
+    LABELS_AGAINST = _ONLY_REFERENCE
     SCORERS = MappingProxyType({"pan": score_pan})
 
 
@@ -262,6 +265,7 @@ class VoterIdRecognizer(TokenRecognizer):
     ENTITY = "VOTER_ID"
     COUNTRY_CODE = "in"
     CONTEXT = ("voter",)
+    LABELS_AGAINST = _VOTER_AGAINST
     SCORERS = MappingProxyType({"epic": score_voter_id})
 
 
@@ -271,6 +275,7 @@ class PassportRecognizer(TokenRecognizer):
     ENTITY = "PASSPORT_IN"
     COUNTRY_CODE = "in"
     CONTEXT = ("passport",)
+    LABELS_AGAINST = _ONLY_REFERENCE
     SCORERS = MappingProxyType({"passport": score_passport})
 
 
@@ -280,4 +285,5 @@ class DrivingLicenceRecognizer(TokenRecognizer):
     ENTITY = "DRIVING_LICENCE_IN"
     COUNTRY_CODE = "in"
     CONTEXT = ("dl",)
+    LABELS_AGAINST = _ONLY_REFERENCE
     SCORERS = MappingProxyType({"dl": score_driving_licence, "dl_sp": score_driving_licence})

@@ -82,17 +82,9 @@ def _is_street(words: list[str], next_word: str | None) -> bool:
 
 
 def _known_runs(scan: Scan) -> list[tuple[int, int, list[str]]]:
-    """Adjacent known names (one space apart) as ``(start, end, words)``."""
+    """Adjacent known names (one space apart, found as one run) as ``(start, end, words)``."""
     text = scan.text
-    runs: list[tuple[int, int, list[str]]] = []
-    for start, end in scan.names:
-        if runs and start == runs[-1][1] + 1 and text[start - 1] == " ":
-            run_start, _, words = runs[-1]
-            words.append(text[start:end])
-            runs[-1] = (run_start, end, words)
-        else:
-            runs.append((start, end, [text[start:end]]))
-    return runs
+    return [(start, end, text[start:end].split(" ")) for start, end in scan.names]
 
 
 def _next_word(text: str, end: int) -> re.Match[str] | None:

@@ -76,15 +76,19 @@ _GRAMMAR = rf"""
       ){_END}
     | {_HEX}{_HEX}{{6}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}{_END}(?P<uuid>)
     | \d\d{{4,17}}{_NUM_END}(?P<num>)
-    | \d\d{{2}}(?:[ \-]\d{{4}}){{3}}(?:[ \-]\d{{3}})?{_NUM_END}(?P<g4444>)
-    | \d\d{{2}}[ \-]\d{{6}}[ \-]\d{{5}}{_NUM_END}(?P<g465>)
-    | \d\d{{2}}[ \-]\d{{4}}[ \-]\d{{4}}{_NUM_END}(?P<g444>)
-    | \d\d{{3}}[ \-]\d{{5}}{_NUM_END}(?P<g55>)
-    | \d\d[ \-]\d{{3}}[ \-]\d{{4}}{_NUM_END}(?P<g334>)
-    | \d\d{{2}}[ \-]\d{{3}}[ \-]\d{{3}}{_NUM_END}(?P<g433>)
-    | [ \-](?<=0[ \-])(?:{_PHONE10}){_NUM_END}(?P<g0>)
-    | 1(?<=91)[ \-](?:{_PHONE10}){_NUM_END}(?P<g91>)
-    | \d\d[ \-]\d{{3}}{_NUM_END}(?P<g33>)
+    # grouped numbers: at most four more digits, a space or dash, a digit (one look ahead spares
+    # the numbers that are not grouped, dates and words after a number, trying each grouping)
+    | (?=\d{{0,4}}[ \-]\d)(?:
+          \d\d{{2}}(?:[ \-]\d{{4}}){{3}}(?:[ \-]\d{{3}})?{_NUM_END}(?P<g4444>)
+        | \d\d{{2}}[ \-]\d{{6}}[ \-]\d{{5}}{_NUM_END}(?P<g465>)
+        | \d\d{{2}}[ \-]\d{{4}}[ \-]\d{{4}}{_NUM_END}(?P<g444>)
+        | \d\d{{3}}[ \-]\d{{5}}{_NUM_END}(?P<g55>)
+        | \d\d[ \-]\d{{3}}[ \-]\d{{4}}{_NUM_END}(?P<g334>)
+        | \d\d{{2}}[ \-]\d{{3}}[ \-]\d{{3}}{_NUM_END}(?P<g433>)
+        | [ \-](?<=0[ \-])(?:{_PHONE10}){_NUM_END}(?P<g0>)
+        | 1(?<=91)[ \-](?:{_PHONE10}){_NUM_END}(?P<g91>)
+        | \d\d[ \-]\d{{3}}{_NUM_END}(?P<g33>)
+      )
     | \d{{0,2}}(?:\.\d{{1,3}}){{3}}(?!\d|\.\d)(?P<ipv4>)
     | \d{{0,2}}\.\d{{4,}}°?\s?[NSns]?\s?,\s?-?\d{{1,3}}\.\d{{4,}}°?
         (?:\s?[EWew](?![A-Za-z]))?(?P<geo>)

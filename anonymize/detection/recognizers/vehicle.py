@@ -50,6 +50,7 @@ class VehicleRegistrationRecognizer(TokenRecognizer):
     ENTITY = "VEHICLE_REG_IN"
     COUNTRY_CODE = "in"
     CONTEXT = ("vehicle",)
+    LABELS_AGAINST = _AGAINST
     SCORERS = MappingProxyType(
         {"plate": score_plate, "plate_sp": score_plate, "bh": score_bharat_series}
     )
