@@ -7,12 +7,12 @@ changes the same tables as any Delta table. A commit carries the transaction ``t
 connector, ``txnVersion`` = the sequence of the last batch it holds (one commit may hold a run
 of consecutive batches); a write whose version the table already holds for that app is skipped,
 so re-running a batch adds nothing, and Spark's own idempotent writes honour the same
-transaction. It also carries
-``userMetadata``: JSON with the kind of commit (``ingest_batches``, ``dlq_replay``), the
-connector, and for each batch its sequence, id and counts. After a crash between the commit and
-the cursor acknowledgement, :func:`committed_commits` finds the batches in the table's history
-and the pipeline acknowledges them (:mod:`ingest.commits`) instead of re-reading a source that
-may now split differently.
+transaction. It also carries ``userMetadata``: JSON with the kind of commit
+(``ingest_batches``, ``dlq_replay``), the connector, and for each batch its sequence, id and
+counts. After a crash between the commit and the cursor acknowledgement,
+:func:`committed_commits` finds the batches in the table's history and the pipeline
+acknowledges them (:mod:`ingest.commits`) instead of re-reading a source that may now split
+differently.
 
 Usage::
 
@@ -54,8 +54,10 @@ def commit_to_bronze(staged: Path | Sequence[Path], table: Path | str, *, app_id
     """
     paths = [staged] if isinstance(staged, Path) else list(staged)
     uri = str(table)
-    if version is not None and (_app_version(uri, app_id) or -1) >= version:
-        return False
+    if version is not None:
+        committed = _app_version(uri, app_id)
+        if committed is not None and committed >= version:
+            return False
     user_metadata = (None if metadata is None else
                      {"userMetadata": json.dumps(dict(metadata), sort_keys=True, default=str)})
     properties = CommitProperties(
