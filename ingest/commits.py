@@ -14,9 +14,9 @@ The batches one Beam round staged are committed together, in sequence order:
    (:class:`~connectors.base.AcknowledgingConnector`: Kafka's committed offsets), which so
    mirrors the cursor store; an error there ends the run with the batch already safe.
 
-One commit per round instead of per batch is what makes ingestion fast: a Delta commit costs
-seconds of fixed work in Spark whatever its size. Exactly once holds the same way, since
-Delta's ``txnVersion`` for the connector says every batch up to it is in.
+One commit per round instead of per batch is what makes ingestion fast: every Delta commit
+has fixed costs (a log replay, a log entry, small files) whatever its size. Exactly once holds
+the same way, since Delta's ``txnVersion`` for the connector says every batch up to it is in.
 
 :meth:`BatchCommitter.reconcile` runs before a run reads anything. If a bronze commit holds the
 batch the cursor store expects next, an earlier run crashed between 1 and the end of 3: that
@@ -25,10 +25,9 @@ manifests must carry the batch ids bronze recorded; the letters are skipped if a
 queue) and acknowledged — not re-read, since a re-read may split the source differently.
 Every other staged folder is stale and dropped: those batches are read again. The audit entry
 comes before the acknowledgement so that a crash between them repeats the entry (marked
-``recovered``) rather than lose it. A crash
-between the cursor store and the source's acknowledgement leaves the source's record one batch
-behind the cursor store until the next acknowledgement; runs resume from the cursor store, so
-nothing is read twice.
+``recovered``) rather than lose it. A crash between the cursor store and the source's
+acknowledgement leaves the source's record one batch behind the cursor store until the next
+acknowledgement; runs resume from the cursor store, so nothing is read twice.
 
 Usage::
 

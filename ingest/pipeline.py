@@ -8,9 +8,9 @@
             → validate (the dataset's pandera schema) → field plan (tokenize, drop, scrub …)
             → stage Parquet rows + sealed dead letters per batch
     driver: per round, one bronze commit and one dead-letter commit of its batches; then per
-            batch, in sequence order: audit → acknowledge the cursor → drop the staging
-            folder → the connector's own acknowledge(batch), if it has one (Kafka: commit
-            the group's offsets)
+            batch, in sequence order: audit → its AA consent to the consent registry →
+            acknowledge the cursor → drop the staging folder → the connector's own
+            acknowledge(batch), if it has one (Kafka: commit the group's offsets)
 
 Raw records exist only in the worker's memory between the connector and the field plan: the
 read, protect and stage steps are fused (no shuffle between them, which a distributed runner
