@@ -148,6 +148,24 @@ def produce(kafka_broker: KafkaBroker,
     producer.close()
 
 
+@pytest.fixture
+def upi_record() -> Callable[..., dict[str, Any]]:
+    """A UPI transaction record as the demo feed delivers it: ``upi_record(i, **overrides)``."""
+    def make(i: int, **overrides: Any) -> dict[str, Any]:
+        # Not real identifiers: python-stdnum's documented examples or made-up shapes.
+        record = {
+            "txn_id": f"NIJ{i:032X}", "rrn": f"{400000000000 + i}",
+            "event_ts": "2026-08-03T14:05:09Z", "payer_vpa": "asha.rao@oksbi",
+            "payer_name": "Asha Rao", "payer_mobile": "9845012763",
+            "payer_account": "123456789012", "payer_ifsc": "SBIN0001234",
+            "payee_vpa": "kirana.77@okicici", "payee_name": "Kirana", "payee_type": "MERCHANT",
+            "mcc": "5411", "amount": 250.0, "currency": "INR", "status": "SUCCESS",
+            "remarks": "groceries", "is_fraud": False,
+        }
+        return {**record, **overrides}
+    return make
+
+
 @pytest.fixture(scope="session")
 def population() -> pd.DataFrame:
     return generate_population(40, seed=SEED)

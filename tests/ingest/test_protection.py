@@ -13,18 +13,6 @@ from policies.field_plan import FieldPlan
 from policies.loading import DEFAULT_POLICY_DIR, load_policy
 
 
-def _record(i: int, **overrides):
-    record = {
-        "txn_id": f"NIJ{i:032X}", "rrn": f"{400000000000 + i}",
-        "event_ts": "2026-08-03T14:05:09Z", "payer_vpa": "asha.rao@oksbi",
-        "payer_name": "Asha Rao", "payer_mobile": "9845012763", "payer_account": "123456789012",
-        "payer_ifsc": "SBIN0001234", "payee_vpa": "kirana.77@okicici", "payee_name": "Kirana",
-        "payee_type": "MERCHANT", "mcc": "5411", "amount": 250.0, "currency": "INR",
-        "status": "SUCCESS", "remarks": "groceries", "is_fraud": False,
-    }
-    return {**record, **overrides}
-
-
 def _table(rows) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=DEMO_FEED_SCHEMA)
 
@@ -34,8 +22,8 @@ def _plan(**changes) -> FieldPlan:
     return FieldPlan(dataset=plan.dataset, fields={**plan.fields, **changes})
 
 
-def test_schema_refusals_keep_input_positions_and_the_rest_is_tokenized(key_file):
-    rows = [_record(0), _record(1, amount=-5.0), _record(2), _record(3, currency="USD")]
+def test_schema_refusals_keep_input_positions_and_the_rest_is_tokenized(key_file, upi_record):
+    rows = [upi_record(0), upi_record(1, amount=-5.0), upi_record(2), upi_record(3, currency="USD")]
     protected = protect_records(_table(rows), validation_for("upi_transactions"), _plan(),
                                 Tokenizer(LocalKeyStore(key_file)))
     assert [(r.row, r.rule) for r in protected.rejected] == [
@@ -49,11 +37,11 @@ def test_schema_refusals_keep_input_positions_and_the_rest_is_tokenized(key_file
     assert table.column("event_ts")[0].as_py() == datetime(2026, 8, 3, 14, 5, 9, tzinfo=UTC)
 
 
-def test_rows_a_transform_refuses_are_found_among_good_ones(key_file):
+def test_rows_a_transform_refuses_are_found_among_good_ones(key_file, upi_record):
     # a policy slip: free-text remarks tokenized as mobile numbers; text without digits fails
     plan = _plan(remarks={"transform": "tokenize", "identifier": "mobile"})
     remarks = ["call 9845012763", "groceries", None, "rent", "ph 9123456780", "kirana"]
-    rows = [_record(i, remarks=text) for i, text in enumerate(remarks)]
+    rows = [upi_record(i, remarks=text) for i, text in enumerate(remarks)]
     protected = protect_records(_table(rows), validation_for("upi_transactions"), plan,
                                 Tokenizer(LocalKeyStore(key_file)))
     assert [r.row for r in protected.rejected] == [1, 3, 5]
@@ -64,9 +52,9 @@ def test_rows_a_transform_refuses_are_found_among_good_ones(key_file):
                                                             for i in (0, 2, 4)]
 
 
-def test_an_all_refused_batch_gives_the_same_lake_schema(key_file):
+def test_an_all_refused_batch_gives_the_same_lake_schema(key_file, upi_record):
     tokenizer = Tokenizer(LocalKeyStore(key_file))
     validation = validation_for("upi_transactions")
-    good = protect_records(_table([_record(0)]), validation, _plan(), tokenizer)
-    bad = protect_records(_table([_record(1, payer_vpa=None)]), validation, _plan(), tokenizer)
+    good = protect_records(_table([upi_record(0)]), validation, _plan(), tokenizer)
+    bad = protect_records(_table([upi_record(1, payer_vpa=None)]), validation, _plan(), tokenizer)
     assert bad.table.num_rows == 0 and bad.table.schema == good.table.schema

@@ -4,22 +4,10 @@ from connectors.upi.schema import UPI_TRANSACTION_SCHEMA, to_lake_types
 from ingest.validation import split_valid
 
 
-def _record(i: int, **overrides):
-    record = {
-        "txn_id": f"NIJ{i:032X}", "rrn": f"{400000000000 + i}",
-        "event_ts": "2026-08-03T14:05:09Z", "payer_vpa": "asha.rao@oksbi",
-        "payer_name": "Asha Rao", "payer_mobile": "9845012763", "payer_account": "123456789012",
-        "payer_ifsc": "SBIN0001234", "payee_vpa": "kirana.77@okicici", "payee_name": "Kirana",
-        "payee_type": "MERCHANT", "mcc": "5411", "amount": 250.0, "currency": "INR",
-        "status": "SUCCESS", "remarks": "groceries", "is_fraud": False,
-    }
-    return {**record, **overrides}
-
-
-def test_bad_rows_are_rejected_with_rule_and_no_value():
-    rows = [_record(0), _record(1, amount=-5.0), _record(2, payer_vpa="asha.rao.oksbi"),
-            _record(3, event_ts="not-a-time"), _record(4, currency="USD"),
-            _record(5, payer_vpa=None), _record(6, amount="abc")]
+def test_bad_rows_are_rejected_with_rule_and_no_value(upi_record):
+    rows = [upi_record(0), upi_record(1, amount=-5.0), upi_record(2, payer_vpa="asha.rao.oksbi"),
+            upi_record(3, event_ts="not-a-time"), upi_record(4, currency="USD"),
+            upi_record(5, payer_vpa=None), upi_record(6, amount="abc")]
     valid, rejected = split_valid(pd.DataFrame(rows), UPI_TRANSACTION_SCHEMA)
     assert list(valid["txn_id"]) == [rows[0]["txn_id"]]
     assert [r.row for r in rejected] == [1, 2, 3, 4, 5, 6]
@@ -31,22 +19,23 @@ def test_bad_rows_are_rejected_with_rule_and_no_value():
         assert "asha.rao" not in r.reason and "abc" not in r.reason and "USD" not in r.reason
 
 
-def test_impossible_date_is_rejected():
-    rows = [_record(0), _record(1, event_ts="2026-02-30T10:00:00Z")]
+def test_impossible_date_is_rejected(upi_record):
+    rows = [upi_record(0), upi_record(1, event_ts="2026-02-30T10:00:00Z")]
     valid, rejected = split_valid(pd.DataFrame(rows), UPI_TRANSACTION_SCHEMA)
     assert len(valid) == 1
     assert [r.rule for r in rejected] == ["upi_transactions.schema.event_ts.calendar_time"]
 
 
-def test_valid_rows_are_coerced_to_lake_types():
-    valid, rejected = split_valid(pd.DataFrame([_record(0), _record(1)]), UPI_TRANSACTION_SCHEMA)
+def test_valid_rows_are_coerced_to_lake_types(upi_record):
+    valid, rejected = split_valid(pd.DataFrame([upi_record(0), upi_record(1)]),
+                                  UPI_TRANSACTION_SCHEMA)
     assert rejected == []
     assert str(to_lake_types(valid)["event_ts"].dtype) == "datetime64[ns, UTC]"
     assert valid["amount"].dtype == "float64"
 
 
-def test_unknown_column_rejects_the_whole_batch():
-    frame = pd.DataFrame([_record(0, aadhaar="x"), _record(1, aadhaar="y")])
+def test_unknown_column_rejects_the_whole_batch(upi_record):
+    frame = pd.DataFrame([upi_record(0, aadhaar="x"), upi_record(1, aadhaar="y")])
     valid, rejected = split_valid(frame, UPI_TRANSACTION_SCHEMA)
     assert valid.empty
     assert [r.row for r in rejected] == [0, 1]
