@@ -23,6 +23,7 @@ __all__ = [
     "IfscRecognizer",
     "UpiVpaRecognizer",
     "is_card_prefix",
+    "is_luhn_valid",
 ]
 
 _IFSC = frozenset({"ifsc"})
@@ -42,7 +43,7 @@ _TWO_DIGIT_PREFIXES = word_set(
 def score_ifsc(scan: Scan, token: Token) -> float | None:
     """Four letters (the bank), ``0``, six alphanumerics (the branch)."""
     raw = token.raw
-    if not any(ch.isdigit() for ch in raw[5:]):
+    if raw[5:].isalpha():  # the branch code is ASCII letters and digits (its shape): no digit
         return None
     base = 0.85 if raw.isupper() else 0.55
     return decide(token.label, _IFSC, _NOTHING, base=base)
@@ -63,6 +64,14 @@ def is_card_prefix(digits: str) -> bool:
     )
 
 
+def is_luhn_valid(digits: str) -> bool:
+    """``stdnum.luhn.is_valid(digits)`` for the digits of a number token (one or more decimal
+    digits): its test, ``luhn.checksum(digits) == 0``, without its two extra calls and exception
+    handling. A non-ASCII digit, which ``checksum`` cannot read, fails as it fails ``is_valid``.
+    """
+    return digits.isascii() and luhn.checksum(digits) == 0
+
+
 def score_card(scan: Scan, token: Token) -> float | None:
     """13 to 19 digits with a network prefix and a valid Luhn check digit."""
     digits = digits_of(token.raw)
@@ -70,17 +79,17 @@ def score_card(scan: Scan, token: Token) -> float | None:
         return None
     base = 0.75 if token.kind[0] == "n" else 0.85  # grouped like a card: more likely one
     score = decide(token.label, _CARD, _CARD_AGAINST, base=base)
-    return score if score and luhn.is_valid(digits) else None
+    return score if score and is_luhn_valid(digits) else None
 
 
-_HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,63}")
-_LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{1,255}")
+_VPA_ADDRESS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{1,255}@[A-Za-z][A-Za-z0-9]{1,63}")
+"""Local part, ``@``, handle: one regex call rather than splitting the token and matching both
+halves (neither half may hold an ``@``, so the split falls where it did)."""
 
 
 def score_vpa(scan: Scan, token: Token) -> float | None:
     """``local@handle`` with a dot-free handle."""
-    local, _, handle = token.raw.partition("@")
-    if not _HANDLE.fullmatch(handle) or not _LOCAL.fullmatch(local):
+    if _VPA_ADDRESS.fullmatch(token.raw) is None:
         return None
     return decide(token.label, _VPA, _NOTHING, base=0.9)
 

@@ -58,15 +58,18 @@ class PhoneRecognizer(TokenRecognizer):
     })
 
 
-_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}")
+_ADDRESS = re.compile(r"[^@]+@(?:[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+\.)++[A-Za-z]{2,24}")
+"""A local part (anything up to the first ``@``) and a domain: labels of letters and digits, with
+dashes inside, each followed by a dot, then an alphabetic top-level label. One regex call rather
+than splitting the token; the possessive repeats make a VPA handle (no dot) fail without
+backtracking (each has one way to match, so they accept what greedy ones would)."""
 _EMAIL = frozenset({"email"})
 _NOTHING = frozenset()
 
 
 def score_email(scan: Scan, token: Token) -> float | None:
     """``local@domain.tld``: a dotted domain ending in an alphabetic top-level label."""
-    local, _, domain = token.raw.partition("@")
-    if not local or not _DOMAIN.fullmatch(domain):
+    if _ADDRESS.fullmatch(token.raw) is None:
         return None
     return decide(token.label, _EMAIL, _NOTHING, base=0.95)
 
@@ -90,8 +93,11 @@ def score_pincode(scan: Scan, token: Token) -> float | None:
     """Six digits, first 1-8: under a PIN label, or right after a place name (``Pune 411001``)."""
     if token.raw[0] not in "12345678":
         return None
-    after_place = _PLACE_BEFORE.search(scan.text, max(0, token.start - 24), token.start)
-    return decide(token.label, _PINCODE, _PINCODE_AGAINST, base=0.6 if after_place else None,
+    label = token.label
+    # Under a PIN label the place name does not matter: look for it only otherwise.
+    after_place = label not in _PINCODE and _PLACE_BEFORE.search(
+        scan.text, max(0, token.start - 24), token.start)
+    return decide(label, _PINCODE, _PINCODE_AGAINST, base=0.6 if after_place else None,
                   confirmed=0.9)
 
 
@@ -112,10 +118,16 @@ _ONLY_REFERENCE = frozenset({REFERENCE})
 def score_ip(scan: Scan, token: Token) -> float | None:
     """A valid IPv4 or IPv6 address (``ipaddress``)."""
     raw = token.raw
-    if token.kind in ("hexcolon", "lword") and ":" not in raw:
+    # What ``ipaddress.ip_address`` accepts, without trying IPv4 (and raising) on an IPv6
+    # address first: an address with a colon can only be IPv6, one without only IPv4.
+    if ":" in raw:
+        parse = ipaddress.IPv6Address
+    elif token.kind == "ipv4":
+        parse = ipaddress.IPv4Address
+    else:
         return None
     try:
-        ipaddress.ip_address(raw)
+        parse(raw)
     except ValueError:
         return None
     return decide(token.label, _IP, _ONLY_REFERENCE, base=0.85)
@@ -131,27 +143,32 @@ class IpAddressRecognizer(TokenRecognizer):
 
 
 _DEVICE = frozenset({"device"})
-_HEX_ID = re.compile(r"[0-9A-Fa-f]{16}|[0-9A-Fa-f]{32}")
-_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
-_MAC = re.compile(r"[0-9A-Fa-f]{2}(?:([:\-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}")
+_DEVICE_SHAPE = re.compile(
+    r"(?P<uuid>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})"
+    r"|(?P<mac>[0-9A-Fa-f]{2}(?:(?P<sep>[:\-])[0-9A-Fa-f]{2})(?:(?P=sep)[0-9A-Fa-f]{2}){4})"
+    r"|(?P<hex>[0-9A-Fa-f]{16}|[0-9A-Fa-f]{32})"
+)
+"""A UUID, a MAC address or a 16/32-hex ID, in that order of precedence: one regex call tells
+which (``lastgroup``) an ``lword`` token is; a ``dword`` is hex digits only (its shape), so only
+the last can match it."""
+_SHAPE_BASE = MappingProxyType({"uuid": 0.6, "mac": 0.85, "hex": None})
+"""Score of each device-ID shape without a label (``None``: needs one)."""
 
 
 def score_device_id(scan: Scan, token: Token) -> float | None:
     """Device identifiers: UUIDs, MAC addresses, 16/32-hex IDs and IMEIs (``stdnum.imei``)."""
-    raw = token.raw
     kind = token.kind
-    if kind == "uuid" or (kind == "lword" and _UUID.fullmatch(raw)):
-        base = 0.6
-    elif kind == "mac" or (kind == "lword" and _MAC.fullmatch(raw)):
-        base = 0.85
-    elif kind == "n15":
-        if token.label != "device" or not imei.is_valid(raw):
+    if kind == "n15":  # mostly account numbers: the label rules them out before the check
+        if token.label != "device" or not imei.is_valid(token.raw):
             return None
         base = None
-    elif _HEX_ID.fullmatch(raw):
-        base = None
+    elif kind == "uuid" or kind == "mac":
+        base = _SHAPE_BASE[kind]
     else:
-        return None
+        shape = _DEVICE_SHAPE.fullmatch(token.raw)
+        if shape is None:
+            return None
+        base = _SHAPE_BASE[shape.lastgroup]
     return decide(token.label, _DEVICE, _ONLY_REFERENCE, base=base, confirmed=0.95)
 
 

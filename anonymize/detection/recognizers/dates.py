@@ -15,16 +15,17 @@ __all__ = ["DateOfBirthRecognizer"]
 
 _CONFIRMED = 0.9
 _DOB = frozenset({"dob"})
-_YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})(?!\d)")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+"""The year: the first four digits standing alone (a two-digit year, ``08-02-68``, is taken as
+it is, never out of range)."""
 
 
 def score_date_of_birth(scan: Scan, token: Token) -> float | None:
     """A date under a birth-date label, with a plausible year."""
     if token.label not in _DOB:  # statements are full of dates; only labelled ones are births
         return None
-    years = _YEAR.findall(token.raw)
-    year = next((y for y in years if len(y) == 4), years[-1] if years else "")
-    if len(year) == 4 and not 1900 <= int(year) <= 2030:
+    year = _YEAR.search(token.raw)
+    if year is not None and not 1900 <= int(year[0]) <= 2030:
         return None
     return _CONFIRMED
 

@@ -53,15 +53,24 @@ _BUSINESS = word_set(
     "BLINKIT ZEPTO NYKAA MEESHO CRED"
 )
 """Words of merchant names: a narration field holding one is not a person."""
-_BANK_CODE = re.compile(r"[A-Z]{4}(?:0[A-Z0-9]{6})?")
+# A field is an IFSC or a reference when it fully matches one (an IFSC comes first:
+# "UBIN0861365" matches both; no code or bank word holds digits enough to match either): one
+# fullmatch with named groups instead of one per pattern.
+_IFSC_OR_REFERENCE = re.compile(
+    r"(?P<bank>[A-Z]{4}0[A-Z0-9]{6})|(?P<reference>[A-Za-z]{0,6}[0-9]{6,}[A-Za-z0-9]*)"
+)
 _DIGIT = re.compile(r"\d")
 _NAME_CHARS = re.compile(r"[A-Za-z][A-Za-z.' ]*")
-_REFERENCE_FIELD = re.compile(r"[A-Za-z]{0,6}[0-9]{6,}[A-Za-z0-9]*")
 _ACCOUNT_HEADS = ("FUNDS TRANSFER", "TRF", "TRANSFER")
 # A prose mark: punctuation, or a full stop after a word. The pattern starts with one character
 # class so that the regex engine skips other characters in C.
 _PROSE = re.compile(r"[,;!?|.](?:(?<=[,;!?|])|(?<=[A-Za-z]{3}\.)(?=\s|$))")
 _MAX_FIELDS = 9
+_KINDS: dict[str, str] = {}
+"""The kinds of the fields seen that recur (banks, codes, notes, counterparties; references and
+VPAs, which do not, are not kept), cleared when it reaches :data:`_MAX_KINDS`. A field found here
+costs a dict look-up instead of a function call and up to three regex passes."""
+_MAX_KINDS = 4096
 
 
 class Narration(NamedTuple):
@@ -92,38 +101,69 @@ def parse_narrations(text: str, starts: Sequence[int] = (0,)) -> list[Narration]
     return narrations
 
 
-def _fields(text: str, start: int, stop: int, sep: str) -> list[tuple[int, int]]:
-    """Field spans after a narration head, up to the line end (or ``stop``, the text's end) or
-    the first prose mark."""
+def _parse(text: str, head: re.Match[str], stop: int) -> Narration:
+    """The narration of the fields after ``head``: each field is typed by its content."""
+    start = head.end()
+    line = _fields(text, start, stop)
+    parts = line.split(head["sep"], _MAX_FIELDS - 1)
+    values = [part.strip() for part in parts]
+    known = _KINDS.get
+    kinds = [known(value) or _kind(value) for value in values]
+    digits, i = [], -1
+    for _ in range(kinds.count("reference")):  # most often one: no loop over every field
+        i = kinds.index("reference", i + 1)
+        digits.append(_span(parts, i, start))
+    names: tuple[tuple[int, int], ...] = ()
+    account_slots, may_name = _channel_slots(head[0])
+    if may_name and "name" in kinds and "P2M" not in values:
+        name = _pick_name(values, kinds)
+        if name is not None:
+            names = (_span(parts, name, start),)
+    spans = tuple(digits)
+    return _new(Narration, (head.start(), start + len(line), names,
+                            () if account_slots else spans, spans if account_slots else ()))
+
+
+_new = tuple.__new__  # Narration(...) without the generated __new__'s Python frame
+
+
+def _fields(text: str, start: int, stop: int) -> str:
+    """The fields after a narration head (from ``start``), up to the line end (or ``stop``, the
+    text's end) or the first prose mark."""
     line_end = text.find("\n", start, stop)
     line = text[start : line_end if line_end >= 0 else stop]
     prose = _PROSE.search(line)
-    if prose:
-        line = line[: prose.start()]
-    fields = []
-    for part in line.split(sep, _MAX_FIELDS - 1):
-        fields.append((start, start + len(part)))
-        start += len(part) + 1
-    return fields
+    return line[: prose.start()] if prose else line
+
+
+def _span(parts: list[str], i: int, start: int) -> tuple[int, int]:
+    """The span of field ``i`` of ``parts`` (the fields from ``start``) without the spaces at
+    either end."""
+    field = parts[i]
+    begin = start + i + sum(map(len, parts[:i]))  # the fields before, and their separators
+    lead = len(field) - len(field.lstrip(" "))
+    return begin + lead, begin + lead + len(field.strip(" "))
 
 
 def _kind(field: str) -> str:
-    """'reference', 'vpa', 'bank', 'merchant', 'name' or 'other' (``field`` is stripped)."""
-    if not field:
-        return "other"
+    """'reference', 'vpa', 'bank', 'merchant', 'name' or 'other' (``field`` is stripped), for a
+    field that :data:`_KINDS` does not hold; keeps the kind there when the field may recur."""
     if "@" in field:
         return "vpa"
-    if not _DIGIT.search(field):
-        return _word_kind(field)
-    if field.upper() in _CODES or _BANK_CODE.fullmatch(field):  # "P2A", an IFSC
-        return "bank"
-    return "reference" if _REFERENCE_FIELD.fullmatch(field) else "other"
+    match = _IFSC_OR_REFERENCE.fullmatch(field)
+    if match:
+        return match.lastgroup  # type: ignore[return-value]
+    if _DIGIT.search(field) and field.upper() not in _CODES:  # not a code such as "P2A"
+        return "other"  # an amount, a masked account number: they do not recur
+    kind = _word_kind(field)
+    if len(_KINDS) >= _MAX_KINDS:
+        _KINDS.clear()
+    _KINDS[field] = kind
+    return kind
 
 
-@lru_cache(maxsize=4096)
 def _word_kind(field: str) -> str:
-    """:func:`_kind` of a field without digits. Cached: bank names, codes, notes and
-    counterparties recur from line to line (references, which do not, are not cached)."""
+    """:func:`_kind` of a code (``"P2A"``) or a field without digits."""
     upper = field.upper()
     if upper in _CODES:
         return "bank"
@@ -147,43 +187,23 @@ def _channel_slots(channel: str) -> tuple[bool, bool]:
     return accounts, not channel.startswith(_CHANNELS_WITHOUT_NAMES)
 
 
-def _parse(text: str, head: re.Match[str], stop: int) -> Narration:
-    fields = _fields(text, head.end(), stop, head.group("sep"))
-    values = [text[s:e].strip() for s, e in fields]
-    kinds = [_kind(value) for value in values]
-    account_slots, may_name = _channel_slots(head.group(0))
-    digits = tuple([_strip(text, span) for span, k in zip(fields, kinds, strict=True)
-                    if k == "reference"])
-    names: tuple[tuple[int, int], ...] = ()
-    if may_name and "P2M" not in values:
-        name = _pick_name(values, kinds)
-        if name is not None:
-            names = (_strip(text, fields[name]),)
-    return Narration(head.start(), fields[-1][1], names, () if account_slots else digits,
-                     digits if account_slots else ())
-
-
 def _pick_name(values: list[str], kinds: list[str]) -> int | None:
     """The name field: the alphabetic field that best sits where banks put names (before a
     bank or VPA field, after a reference), holds a known name, and is not the trailing note."""
     best, best_points = None, 0
     last = len(kinds) - 1
+    several = kinds.count("name") > 1  # then each one's full points count for the next ones
     for i, kind in enumerate(kinds):
         if kind != "name":
             continue
         after = kinds[i + 1] if i < last else None
         before = kinds[i - 1] if i else None
         points = 2 * (after in ("bank", "vpa")) + (before in ("reference", "bank", "vpa"))
-        points += holds_name_word(values[i])
         points -= i == last and last > 2
+        if points < best_points:
+            continue  # it cannot win, known name or not
+        if several or points == best_points:  # else the known name would not change the pick
+            points += holds_name_word(values[i])
         if points > best_points:
             best, best_points = i, points
     return best
-
-
-def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """``span`` without the spaces at either end."""
-    start, end = span
-    field = text[start:end]
-    lead = len(field) - len(field.lstrip(" "))
-    return start + lead, end - (len(field) - lead - len(field.strip(" ")))

@@ -14,6 +14,9 @@ four times). A token made only of ASCII letters and digits is already clean, so 
 ``is_valid_*`` functions below apply stdnum's own parts to the value as it is (its pattern, its
 Verhoeff or Luhn function, the PAN holder types stdnum accepts); anything else goes through the
 full ``is_valid``. ``tests/anonymize/detection/test_national_ids.py`` checks that both agree.
+Once the pattern has matched, the value is non-empty and in the check's alphabet, so they call
+stdnum's ``checksum(...) == 0``: the test that ``verhoeff``/``luhn.is_valid`` makes, without its
+two extra calls and exception handling.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from types import MappingProxyType
 from stdnum import luhn, verhoeff
 from stdnum.in_ import aadhaar, epic, gstin, pan, vid
 
+from anonymize.detection.recognizers.banking import is_luhn_valid
 from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer, digits_of
 from anonymize.detection.recognizers.context import AMOUNT, REFERENCE, decide, word_set
 from anonymize.detection.recognizers.shapes import STATE_CODES
@@ -63,7 +67,7 @@ def is_valid_aadhaar(number: str) -> bool:
     if not _is_clean(number):
         return aadhaar.is_valid(number)
     return (aadhaar.aadhaar_re.match(number) is not None and number != number[::-1]
-            and verhoeff.is_valid(number))
+            and verhoeff.checksum(number) == 0)
 
 
 _VID_PATTERN = re.compile(r"[2-9][0-9]{15}")
@@ -75,7 +79,7 @@ def is_valid_vid(number: str) -> bool:
     if not _is_clean(number):
         return vid.is_valid(number)
     return (_VID_PATTERN.fullmatch(number) is not None and number != number[::-1]
-            and verhoeff.is_valid(number))
+            and verhoeff.checksum(number) == 0)
 
 
 _PAN_PATTERN = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
@@ -87,13 +91,17 @@ _PAN_HOLDER_TYPES = frozenset(
 """The fourth letters (holder types) that ``stdnum.in_.pan`` accepts, asked once at import."""
 
 
+def _pan_components_valid(number: str) -> bool:
+    """The checks of ``stdnum.in_.pan`` after its pattern: holder type and a non-zero serial."""
+    return number[3] in _PAN_HOLDER_TYPES and number[5:9] != "0000"
+
+
 def is_valid_pan(number: str) -> bool:
     """``stdnum.in_.pan.is_valid``."""
     if not _is_clean(number):
         return pan.is_valid(number)
     number = number.upper()
-    return (_PAN_PATTERN.fullmatch(number) is not None and number[3] in _PAN_HOLDER_TYPES
-            and number[5:9] != "0000")
+    return _PAN_PATTERN.fullmatch(number) is not None and _pan_components_valid(number)
 
 
 _EPIC_PATTERN = re.compile(r"[A-Z]{3}[0-9]{7}")
@@ -104,11 +112,12 @@ def is_valid_epic(number: str) -> bool:
     """``stdnum.in_.epic.is_valid``: Luhn over the seven digits."""
     if not _is_clean(number):
         return epic.is_valid(number)
-    return _EPIC_PATTERN.fullmatch(number.upper()) is not None and luhn.is_valid(number[3:])
+    return _EPIC_PATTERN.fullmatch(number.upper()) is not None and luhn.checksum(number[3:]) == 0
 
 
 _GSTIN_PATTERN = re.compile(r"[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]Z[0-9A-Z]")
-"""``stdnum.in_.gstin``'s pattern (private there), with its 'Z' in the 14th place."""
+"""``stdnum.in_.gstin``'s pattern (private there), with its 'Z' in the 14th place; its third to
+twelfth characters match the PAN pattern."""
 _GSTIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """The alphabet of the GSTIN's mod-36 (Luhn) check character."""
 
@@ -133,8 +142,8 @@ def is_valid_gstin(number: str) -> bool:
         return gstin.is_valid(number)
     number = number.upper()
     return (_GSTIN_PATTERN.fullmatch(number) is not None and number[:2] in _GSTIN_STATE_CODES
-            and number[12] != "0" and is_valid_pan(number[2:12])
-            and luhn.is_valid(number, _GSTIN_ALPHABET))
+            and number[12] != "0" and _pan_components_valid(number[2:12])
+            and luhn.checksum(number, _GSTIN_ALPHABET) == 0)
 
 
 def score_aadhaar(scan: Scan, token: Token) -> float | None:
@@ -158,7 +167,7 @@ def score_vid(scan: Scan, token: Token) -> float | None:
     score = decide(label, _VID, _VID_AGAINST, base=0.6)
     if not score or not is_valid_vid(digits):
         return None
-    if label is None and digits[0] in "3456" and luhn.is_valid(digits):
+    if label is None and digits[0] in "3456" and is_luhn_valid(digits):
         return None
     return score
 

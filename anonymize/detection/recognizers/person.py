@@ -24,11 +24,7 @@ import re
 
 from anonymize.detection.recognizers.base import Hit, NijtaRecognizer, Scan
 from anonymize.detection.recognizers.context import PERSON_CUE, PERSON_NAME_CUE, word_set
-from anonymize.detection.recognizers.names import (
-    is_first_name,
-    is_name_word,
-    is_stop_word,
-)
+from anonymize.detection.recognizers.names import FIRST_NAMES, is_name_word, is_stop_word
 
 __all__ = ["PersonRecognizer", "find_persons"]
 
@@ -55,57 +51,57 @@ _NARRATION_KNOWN, _NARRATION_OTHER = 0.85, 0.55
 def _cue(scan: Scan, start: int) -> str | None:
     """The person cue (category) right before ``start``, if any."""
     found = scan.labels.last_before(start)
-    if found is None:
+    if found is None or start - found[0] > _CUE_GAP:  # most names: no label that close
         return None
     end, category = found
-    if category not in (PERSON_CUE, PERSON_NAME_CUE) or start - end > _CUE_GAP:
+    if category not in (PERSON_CUE, PERSON_NAME_CUE):
         return None
     return None if scan.text[end:start].strip(_GAP) else category
 
 
-def _score(words: list[str], cue: str | None) -> float:
+def _score(scan: Scan, start: int, words: list[str], first: bool) -> float:
+    """The score of the known name ``words`` at ``start`` (``first``: its first word is a known
+    given name). The cue before it is looked up only where it counts."""
     if len(words) >= 2:
-        if cue or is_first_name(words[0]) or sum(map(is_name_word, words)) >= 2:
+        if first or sum(map(is_name_word, words)) >= 2 or _cue(scan, start):
             return _KNOWN_PAIR
         return _KNOWN_AND_OTHER
-    if is_first_name(words[0]):
+    cue = _cue(scan, start)
+    if first:
         return _FIRST_ONLY[cue] if len(words[0]) >= 4 or cue else _SURNAME_ONLY[None]
     return _SURNAME_ONLY[cue]
 
 
-def _is_street(words: list[str], next_word: str | None) -> bool:
-    """"Tara Chowk", "Borra Nagar": a family name and a street word; but "Karan Nagar" (a
-    given name first) is a person whose surname is also a street word."""
-    if next_word is not None and next_word.lower() in _STREET_WORDS:
-        return True
-    return words[-1].lower() in _STREET_WORDS and not (len(words) > 1 and is_first_name(words[0]))
-
-
-def _known_runs(scan: Scan) -> list[tuple[int, int, list[str]]]:
-    """Adjacent known names (one space apart, found as one run) as ``(start, end, words)``."""
-    text = scan.text
-    return [(start, end, text[start:end].split(" ")) for start, end in scan.names]
-
-
-def _next_word(text: str, end: int) -> re.Match[str] | None:
+def _next_word(text: str, end: int) -> str | None:
     """The capitalised word one space after ``end``, if any."""
-    return _NEXT_WORD.match(text, end) if text[end + 1 : end + 2].isupper() else None
+    if not text[end + 1 : end + 2].isupper():
+        return None
+    match = _NEXT_WORD.match(text, end)
+    return match.group(1) if match else None
 
 
 def _from_known_names(scan: Scan) -> list[Hit]:
+    """Runs of known names (:attr:`.Scan.names`): a known first name takes the capitalised word
+    after it as its surname, and a surname before a street word is a street. The words are
+    lowered once per run for the name and street sets (names keep their length in lower case).
+    """
     hits: list[Hit] = []
     text = scan.text
-    for start, end, words in _known_runs(scan):
-        following = _next_word(text, end)
-        next_word = following.group(1) if following else None
-        if (next_word and len(words) == 1 and is_first_name(words[0]) and len(next_word) > 1
+    for start, end in scan.names:
+        words = text[start:end].lower().split(" ")
+        first = words[0] in FIRST_NAMES
+        next_word = _next_word(text, end)
+        if (next_word and first and len(words) == 1 and len(next_word) > 1
                 and next_word.isalpha() and not is_stop_word(next_word)
                 and next_word.lower() not in _STREET_WORDS):
-            words, end = [*words, next_word], following.end()
-            following = _next_word(text, end)
-            next_word = following.group(1) if following else None
-        if not _is_street(words, next_word):
-            hits.append((start, end, _score(words, _cue(scan, start))))
+            words.append(next_word.lower())
+            end += 1 + len(next_word)
+            next_word = _next_word(text, end)
+        if next_word is not None and next_word.lower() in _STREET_WORDS:
+            continue  # "Tara Chowk", "Borra Nagar": a street
+        if words[-1] in _STREET_WORDS and not (first and len(words) > 1):
+            continue  # but "Karan Nagar" (a given name first) is a person
+        hits.append((start, end, _score(scan, start, words, first)))
     return hits
 
 
@@ -118,26 +114,26 @@ def _after_name_cues(scan: Scan) -> list[Hit]:
         match = _AFTER_CUE.match(text, end)
         if not match or _cue(scan, match.start(1)) != PERSON_NAME_CUE:
             continue
+        words = match.groups()
         taken = 0
-        for group in (1, 2, 3):
-            word = match.group(group)
+        for word in words:
             if (not word or len(word) < 2 or is_stop_word(word)
                     or not (word[0].isupper() or is_name_word(word))):
                 break
-            taken = group
+            taken += 1
         if taken:
-            known = is_name_word(match.group(1))
-            score = _FIRST_ONLY[PERSON_NAME_CUE] if known else _CUED_UNKNOWN
+            score = _FIRST_ONLY[PERSON_NAME_CUE] if is_name_word(words[0]) else _CUED_UNKNOWN
             hits.append((match.start(1), match.end(taken), score))
     return hits
 
 
 def _from_narrations(scan: Scan) -> list[Hit]:
     hits: list[Hit] = []
+    text = scan.text
     for narration in scan.narrations:
         for start, end in narration.names:
-            words = scan.text[start:end].split()
-            if any(is_name_word(w) for w in words):
+            words = text[start:end].split()
+            if any(map(is_name_word, words)):
                 hits.append((start, end, _NARRATION_KNOWN))
             elif len(words) >= 2:  # a one-word unknown field is more often a brand
                 hits.append((start, end, _NARRATION_OTHER))
@@ -145,14 +141,20 @@ def _from_narrations(scan: Scan) -> list[Hit]:
 
 
 def _merge(hits: list[Hit]) -> list[Hit]:
-    """One hit per name: overlapping hits become their union with the best score."""
+    """One hit per name: overlapping hits become their union with the best score (``hits``, two
+    or more, are sorted in place)."""
+    hits.sort()
     merged: list[Hit] = []
-    for start, end, score in sorted(hits):
-        if merged and start < merged[-1][1]:
-            last_start, last_end, last_score = merged[-1]
-            merged[-1] = (last_start, max(end, last_end), max(score, last_score))
+    rest = iter(hits)
+    last_start, last_end, last_score = next(rest)
+    for start, end, score in rest:
+        if start < last_end:
+            last_end = max(end, last_end)
+            last_score = max(score, last_score)
         else:
-            merged.append((start, end, score))
+            merged.append((last_start, last_end, last_score))
+            last_start, last_end, last_score = start, end, score
+    merged.append((last_start, last_end, last_score))
     return merged
 
 
