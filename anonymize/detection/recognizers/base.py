@@ -12,6 +12,7 @@ same :meth:`NijtaRecognizer.find` on a scan of a whole batch, which is why the t
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
@@ -24,8 +25,12 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymize.detection.recognizers.context import REFERENCE, Labels, find_labels, words_of
 from anonymize.detection.recognizers.joined import SEPARATOR, join
-from anonymize.detection.recognizers.names import find_known_names
-from anonymize.detection.recognizers.narration import Narration, parse_narrations
+from anonymize.detection.recognizers.names import known_names_regex
+from anonymize.detection.recognizers.narration import (
+    HEAD_ALTERNATIVES,
+    Narration,
+    parse_narrations,
+)
 from anonymize.detection.recognizers.shapes import tokenize
 
 __all__ = [
@@ -79,6 +84,9 @@ class Scan:
     text. That is what makes the fast path fast: no per-text objects, lists or calls, only
     per-match work. It finds what the scans of the single texts find, because no pattern
     crosses a NUL and a token's label window stops at the start of its text (``floor``).
+
+    ``lowered``: the text in lower case (same length), when the caller has it; the labels are
+    found in it.
     """
 
     __slots__ = ("labels", "names", "narrations", "starts", "text", "tokens")
@@ -101,8 +109,9 @@ class Scan:
         if lowered is None or len(lowered) != len(text):
             lowered = _lower_same_length(text)
         self.labels = find_labels(lowered)
-        self.names = find_known_names(text)
-        self.narrations = parse_narrations(text, starts)
+        heads: list[re.Match[str]] = []
+        self.names = _names_and_heads(text, heads)
+        self.narrations = parse_narrations(text, starts, heads)
         self.tokens = self._labelled(tokenize(text, starts))
 
     @classmethod
@@ -125,6 +134,23 @@ class Scan:
                 for (kind, start, end, _), label in zip(raw_tokens, labels, strict=True)]
 
 
+_NAMES_AND_HEADS = known_names_regex(HEAD_ALTERNATIVES)
+"""Known names and narration heads, both found at capital letters: one regex pass for both."""
+
+
+def _names_and_heads(text: str, heads: list[re.Match[str]]) -> list[tuple[int, int]]:
+    """The spans of the runs of known names in ``text``; its narration heads go to ``heads``."""
+    names = []
+    for match in _NAMES_AND_HEADS.finditer(text):
+        if text[match.end() - 1] in _HEAD_ENDS:
+            heads.append(match)
+        else:
+            names.append(match.span())
+    return names
+
+
+_HEAD_ENDS = "/-:"
+"""The characters a narration head ends with (its field separator), and no name does."""
 _new_token = tuple.__new__  # Token(...) without the generated __new__'s Python frame
 _TOKEN_START = itemgetter(1)
 

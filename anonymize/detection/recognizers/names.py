@@ -13,6 +13,7 @@ Usage::
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import groupby
 
 from faker.providers.address.en_IN import Provider as _Address
@@ -31,6 +32,7 @@ __all__ = [
     "is_name_word",
     "is_stop_word",
     "is_surname",
+    "known_names_regex",
 ]
 
 NOT_NAMES = word_set(
@@ -106,23 +108,32 @@ def is_stop_word(word: str) -> bool:
     return lowered in NOT_NAMES or (lowered in _PLACES and lowered not in _ALL)
 
 
-def _known_names_regex() -> re.Pattern[str]:
+def known_names_regex(others: Sequence[str] = ()) -> re.Pattern[str]:
+    """The regex whose matches are the runs of known names (see :func:`find_known_names`).
+
+    ``others``: more alternatives for the same pass, each starting with a literal capital letter
+    and ending with a character no name ends with (narration heads end with their separator):
+    tried where no name matches, and never continued as a run. A match is one of them when its
+    last character is not a letter or an apostrophe.
+    """
     # One alternative per initial, each starting with that literal letter, so the regex engine
     # only stops at capital letters; the rest of the name is a trie in lower or upper case.
-    alternatives = []
+    names = []
     for initial, group in groupby(sorted(SPELLINGS), key=lambda name: name[0]):
         rests = {name[1:] for name in group}
         tails = trie_regex(rests | {rest.upper() for rest in rests})
-        alternatives.append(f"{re.escape(initial)}(?<![A-Za-z]{re.escape(initial)}){tails}")
-    name = "(?:" + "|".join(alternatives) + ")(?![A-Za-z'’])"
+        names.append(f"{re.escape(initial)}(?<![A-Za-z]{re.escape(initial)}){tails}{_WORD_END}")
+    name = "(?:" + "|".join(names) + ")"
+    first = "(?:" + "|".join([*names, *others]) + ")"
     # A run of names one space apart is one match: the person finder reads a run as one name,
     # and the regex engine joins them faster than Python can. A name never ends in a shorter
     # alternative to let the next one match (the repeat may always stop), so the runs hold
     # exactly the names a search for single names finds.
-    return re.compile(f"{name}(?: {name})*")
+    return re.compile(f"{first}(?:(?<=[A-Za-z'’])(?: {name})*)?")
 
 
-_KNOWN = _known_names_regex()
+_WORD_END = "(?![A-Za-z'’])"
+_KNOWN = known_names_regex()
 _SPAN = re.Match.span
 
 

@@ -17,7 +17,7 @@ Usage::
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -25,13 +25,21 @@ from anonymize.detection.recognizers.context import word_set
 from anonymize.detection.recognizers.joined import Cursor
 from anonymize.detection.recognizers.names import holds_name_word, is_name_word
 
-__all__ = ["Narration", "parse_narrations"]
+__all__ = ["HEAD_ALTERNATIVES", "Narration", "parse_narrations"]
 
-_HEAD = re.compile(
-    r"(?:UPI|IMPS|NEFT|RTGS|NRTG|MMT|ATM|POS|NACH|ACH|ECS|INB|IB|BIL|TPT|MB)"
+_CHANNELS = ("UPI", "IMPS", "NEFT", "RTGS", "NRTG", "MMT", "ATM", "POS", "NACH", "ACH", "ECS",
+             "INB", "IB", "BIL", "TPT", "MB")
+_DIRECTION = (
     r"(?:[ ](?:CR|DR|FUNDS TRANSFER DR|FUNDS TRANSFER CR|FUNDS TRANSFER|TRF|TRANSFER|WDL))?"
-    r"(?P<sep>[/\-:])"
 )
+HEAD_ALTERNATIVES = tuple(
+    f"{channel[0]}(?<![^\\W_]{channel[0]}){channel[1:]}{_DIRECTION}[/\\-:]" for channel in _CHANNELS
+)
+"""One regex alternative per narration head (``UPI/``, ``IB FUNDS TRANSFER DR-``): a channel
+that starts a word, an optional direction, and the field separator it ends with. Each starts with
+its literal capital letter and ends with the separator, so :class:`.base.Scan` finds heads in the
+same regex pass as the known names (:func:`.names.known_names_regex`)."""
+_HEAD = re.compile("|".join(HEAD_ALTERNATIVES))
 _CHANNELS_WITHOUT_NAMES = ("ATM", "POS", "NACH", "ACH", "ECS", "BIL")
 _CODES = word_set(
     "UPI IMPS NEFT RTGS NRTG MMT ATM POS DR CR P2A P2M P2P PAY COLLECT REV RVSL INT CASH WDL "
@@ -83,17 +91,19 @@ class Narration(NamedTuple):
     accounts: tuple[tuple[int, int], ...]
 
 
-def parse_narrations(text: str, starts: Sequence[int] = (0,)) -> list[Narration]:
+def parse_narrations(
+    text: str, starts: Sequence[int] = (0,), heads: Iterable[re.Match[str]] | None = None
+) -> list[Narration]:
     """Every structured narration in ``text``, which may be a batch joined by
     :func:`.joined.join` (``starts``: the texts' offsets): fields stop at the end of their text.
+    ``heads``: the matches of :data:`HEAD_ALTERNATIVES` in ``text``, in order, when the caller
+    has found them already.
     """
     narrations: list[Narration] = []
     cursor = Cursor(starts)
-    for head in _HEAD.finditer(text):
+    for head in _HEAD.finditer(text) if heads is None else heads:
         if head.start() >= cursor.bound:
             cursor.seek(head.start())
-        if head.start() and text[head.start() - 1].isalnum():
-            continue
         if narrations and head.start() < narrations[-1].end:
             continue  # "MMT/IMPS/...": a channel inside a narration's own fields
         stop = min(cursor.bound - 1, len(text))  # the NUL after the text, or the end
@@ -105,7 +115,7 @@ def _parse(text: str, head: re.Match[str], stop: int) -> Narration:
     """The narration of the fields after ``head``: each field is typed by its content."""
     start = head.end()
     line = _fields(text, start, stop)
-    parts = line.split(head["sep"], _MAX_FIELDS - 1)
+    parts = line.split(head[0][-1], _MAX_FIELDS - 1)  # the separator ends the head
     values = [part.strip() for part in parts]
     known = _KINDS.get
     kinds = [known(value) or _kind(value) for value in values]

@@ -111,3 +111,30 @@ def test_joined_scan_equals_scans_of_single_texts():
 def test_texts_with_nul_characters_cannot_be_joined():
     with pytest.raises(ValueError, match="NUL"):
         Scan.joined(["a\0Aadhaar 2341 2341 2346", "PAN ACUPA7085R"])
+
+
+@pytest.mark.parametrize("text", [
+    "UPI/DR/412345678902/ASHA RAO/SBIN/asha@oksbi/rent",
+    "ASHA UPI/CR/412345678902/RAVI",         # a name right before a head
+    "Dear Aarav Sharma, NEFT-N123456789012-RAVI KUMAR-HDFC",
+    "SUMIT BUMB-NETBANK, MUMB/1234",          # "MB-" and "MB/" inside words are no heads
+    "XUPI/12345678 ÀUPI/12345678 _UPI/12345678 2UPI/12345678",
+    "IB FUNDS TRANSFER DR-12345678901-PRIYA SINGH",
+    "Ravi  Kumar, RAVI KUMAR, Ravi kumar, D’Souza",
+])
+def test_names_and_heads_in_one_pass_equal_the_separate_finders(text):
+    # The scan finds known names and narration heads in one regex pass; it must find what the
+    # names finder and the narration parser (with its own head regex) find on their own.
+    from anonymize.detection.recognizers.names import find_known_names
+    from anonymize.detection.recognizers.narration import parse_narrations
+
+    scan = Scan(text)
+    assert scan.names == find_known_names(text)
+    assert scan.narrations == parse_narrations(text)
+
+
+def test_a_head_that_does_not_start_a_word_opens_no_narration():
+    from anonymize.detection.recognizers.narration import parse_narrations
+
+    assert parse_narrations("SUMIT BUMB-NETBANK-412345678902") == []
+    assert [n.start for n in Scan("x UPI/412345678902/RAVI KUMAR/SBIN").narrations] == [2]
