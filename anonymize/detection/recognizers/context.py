@@ -156,15 +156,18 @@ def trie_regex(words: Iterable[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        end = "" in node
         branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
         if not branches:
             return ""
-        if len(branches) > 1:
-            body = "(?:" + "|".join(branches) + ")"
-        else:
-            body = branches[0] if not end or len(branches[0]) == 1 else f"(?:{branches[0]})"
-        return body + "?" if end else body
+        if "" in node:  # a word ends here and longer ones go on
+            if len(branches) == 1 and len(branches[0]) == 1:
+                return branches[0] + "?"
+            # An empty last alternative rather than "(?:...)?": the same greedy choice, but a
+            # repeat of a group runs the engine's slower general repeat code at every visit.
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
 
     return emit(trie)
 
