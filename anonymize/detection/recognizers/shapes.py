@@ -22,11 +22,14 @@ from anonymize.detection.recognizers.joined import Cursor
 
 __all__ = ["KINDS", "STATE_CODES", "tokenize"]
 
-_END = r"(?![A-Za-z0-9_@])(?![.\-][A-Za-z0-9._\-]*@)"
+_GLUED = r"[.\-][A-Za-z0-9._\-]*+@"
+"""The rest of an address's local part: a dot or dash, more local-part characters, the '@'."""
+_END = rf"(?![A-Za-z0-9_@]|{_GLUED})"
 """After a word-like token: not glued to a word, and not the local part of an address."""
-_NUM_END = _END + r"(?!\*)(?!\.\d)(?!,\d{1,3}(?!\d))"
+_NUM_END = rf"(?![A-Za-z0-9_@*]|\.\d|,\d{{1,3}}+(?!\d)|{_GLUED})"
 """After a number, also: not glued to a mask (``602931******2200``), not a decimal or an
-amount (``1,50,000``)."""
+amount (``1,50,000``). One look-ahead with alternatives, not one look-ahead per condition: the
+alternatives that start with another character are skipped after one check."""
 _PHONE10 = r"\d{10}|\d{5}[ \-]\d{5}|\d{3}[ \-]\d{3}[ \-]\d{4}"
 _MONTH = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 _HEX = r"[0-9A-Fa-f]"
@@ -40,13 +43,16 @@ STATE_CODES = frozenset((
 
 
 def _state_regex() -> str:
-    # "[Mm][HhLlNnPpZz]|...": each alternative starts with a character class, which the regex
-    # engine checks without entering the alternative; a "(?i:MH|ML|...)" alternation enters all
-    # forty, for every number after a space or a letter.
+    # "M[HhLlNnPpZz]|m[HhLlNnPpZz]|...": each alternative starts with a literal, which the regex
+    # engine compares without entering the alternative (a "[Mm]" class costs a call per
+    # alternative, and a "(?i:MH|ML|...)" alternation enters all forty), for every number after
+    # a space or a letter.
     by_initial: dict[str, str] = {}
     for code in sorted(STATE_CODES):
         by_initial[code[0]] = by_initial.get(code[0], "") + code[1] + code[1].lower()
-    return "(?:" + "|".join(f"[{a}{a.lower()}][{rest}]" for a, rest in by_initial.items()) + ")"
+    return "(?:" + "|".join(
+        f"{initial}[{rest}]" for a, rest in by_initial.items() for initial in (a, a.lower())
+    ) + ")"
 
 
 _STATE = _state_regex()
@@ -54,53 +60,72 @@ _STATE = _state_regex()
 # The first character (the anchor) is consumed first; a digit right after a digit fails at
 # once (no token starts inside a number). The anchor is then classified by look-behinds (a digit
 # starting a word, a digit after letters, '@', '+': exclusive classes). Within a class the
-# alternatives are tried in order: the order is the precedence between shapes.
+# alternatives are tried in order: the order is the precedence between shapes that can match the
+# same text; shapes that cannot (they differ in the digits after the anchor or in the character
+# after those) are ordered by what is cheapest over the text.
 #
-# Each alternative ends with an empty group named after its kind (``match.lastgroup``), rather
-# than being wrapped in it, and starts with a character (class) where it can: the regex engine
-# then skips an alternative whose first character does not fit after one check, instead of
-# entering it (a wrapping group or a repeat hides the first character). ``\d\d{{4,17}}`` is
-# ``\d{{5,18}}`` written so.
+# What costs in Python's backtracking engine is entering a group: every look-around and every
+# alternative tried pushes a frame, many times the cost of matching a character. Hence:
+# - each alternative ends with an empty group named after its kind (``match.lastgroup``) rather
+#   than being wrapped in it, and starts with a character (class) where it can: the engine skips
+#   an alternative whose first character does not fit after one check, instead of entering it (a
+#   wrapping group or a repeat hides the first character; ``\d\d{{4,17}}`` is ``\d{{5,18}}``);
+# - one look-ahead after the digit-led anchor rejects what no shape continues (short numbers
+#   followed by a word or a comma, amounts, times), and look-aheads in front of the grouped
+#   numbers and of the letter shapes skip each set at once;
+# - shapes that share a start share it (``\d{{0,2}}+\.`` of ipv4, geo and decimal);
+# - a quantifier is possessive (``*+``, ``{{1,2}}+``) where giving characters back can never let
+#   the rest match (what follows cannot start with what it consumes), so a failure does not
+#   retry each shorter count. ``\d`` is any Unicode digit and ``[A-Za-z0-9]`` is not, so a
+#   ``\d`` run followed by an ASCII-only check stays greedy (a number may end before a
+#   non-ASCII digit).
 _GRAMMAR = rf"""
 [0-9@+](?<![0-9][0-9])
 (?:
-# digit-led: the anchor starts a word and is not the tail of a decimal or a masked number
-  (?<=\d)(?<![A-Za-z0-9_*]\d)(?<!\d[.,]\d)
-  # not an amount or a time ("1,234.50", "10.30"): no alternative below matches one, and
-  # rejecting it here spares trying them all (amounts are the commonest numbers in the text)
-  (?!\d{{0,2}}(?:,\d{{2,3}})*\.\d\d?(?![\d.]))(?:
+# digit-led: the anchor starts a word (ASCII \b: not after a letter, digit or '_'), is not glued
+# to a mask ("******2200") and is not the tail of a decimal ("1.50", but "Rs.500" is a number)
+  (?<=(?a:\b)\d)(?<!\*\d|[.,](?<=\d[.,])\d)
+  # what any shape below continues the anchor with: five more digits; at most one digit, then a
+  # separator, ':' or a letter; at most four digits, then a separator and a digit, ':', a hex
+  # letter, a dotted part of a date, address or decimal, or a slash. The commonest numbers of
+  # the text (amounts "1,250.00", "12.50", years and counts before a word) fail here, before
+  # trying each alternative
+  (?=\d\d\d\d\d|\d?+[ \-:A-Za-z]|\d{{0,4}}+(?:[ \-]\d|[:A-Fa-f]|\.(?:\d{{1,3}}\.|\d{{4}})|/\d))(?:
     # a state code and a separator before the anchor: "MH 12 AB 1234", "MH-12-2011-0012345"
-      (?<=[ \-]\d)(?<=(?<![A-Za-z0-9]){_STATE}[ \-]\d)(?:
+      (?<=(?<![A-Za-z0-9]){_STATE}[ \-]\d)(?:
           \d?[ \-]?(?:19|20)\d{{2}}[ \-]?\d{{7}}(?P<dl_sp>)
-        | \d?(?:[ \-]?[A-Za-z]{{1,3}}[ \-]?|[ \-])\d{{4}}(?P<plate_sp>)
+        | \d?+(?:[ \-]?+[A-Za-z]{{1,3}}+[ \-]?+|[ \-])\d{{4}}(?P<plate_sp>)
       ){_END}
-    | {_HEX}{_HEX}{{6}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}{_END}(?P<uuid>)
+    | {_HEX}{{7}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}{_END}(?P<uuid>)
     | \d\d{{4,17}}{_NUM_END}(?P<num>)
-    # grouped numbers: at most four more digits, a space or dash, a digit (one look ahead spares
-    # the numbers that are not grouped, dates and words after a number, trying each grouping)
-    | (?=\d{{0,4}}[ \-]\d)(?:
-          \d\d{{2}}(?:[ \-]\d{{4}}){{3}}(?:[ \-]\d{{3}})?{_NUM_END}(?P<g4444>)
-        | \d\d{{2}}[ \-]\d{{6}}[ \-]\d{{5}}{_NUM_END}(?P<g465>)
-        | \d\d{{2}}[ \-]\d{{4}}[ \-]\d{{4}}{_NUM_END}(?P<g444>)
-        | \d\d{{3}}[ \-]\d{{5}}{_NUM_END}(?P<g55>)
-        | \d\d[ \-]\d{{3}}[ \-]\d{{4}}{_NUM_END}(?P<g334>)
-        | \d\d{{2}}[ \-]\d{{3}}[ \-]\d{{3}}{_NUM_END}(?P<g433>)
+    | (?:\d?+(?P<dsep>[/.\-])\d{{1,2}}+(?P=dsep)(?:\d{{4}}|\d{{2}})(?![\d/\-]|\.\d)
+        | \d{{3}}(?P<isep>[/.\-])\d{{1,2}}+(?P=isep)\d{{1,2}}+(?![\d/\-]|\.\d)
+        | \d?+(?:st|nd|rd|th)?+[ \-](?i:(?:{_MONTH})[a-z]*+)\.?,?[ \-]\d{{4}}(?!\d))(?P<date>)
+    # grouped numbers: at most four more digits, a space or dash, three digits; groupings with
+    # the same first group share it
+    | (?=\d{{0,4}}+[ \-]\d{{3}})(?:
+          \d\d\d[ \-](?:
+              \d{{4}}[ \-]\d{{4}}[ \-]\d{{4}}(?:[ \-]\d{{3}})?{_NUM_END}(?P<g4444>)
+            | \d{{6}}[ \-]\d{{5}}{_NUM_END}(?P<g465>)
+            | \d{{4}}[ \-]\d{{4}}{_NUM_END}(?P<g444>)
+            | \d{{3}}[ \-]\d{{3}}{_NUM_END}(?P<g433>))
+        | \d{{4}}[ \-]\d{{5}}{_NUM_END}(?P<g55>)
+        | \d\d[ \-]\d{{3}}(?:[ \-]\d{{4}}{_NUM_END}(?P<g334>)|{_NUM_END}(?P<g33>))
         | [ \-](?<=0[ \-])(?:{_PHONE10}){_NUM_END}(?P<g0>)
         | 1(?<=91)[ \-](?:{_PHONE10}){_NUM_END}(?P<g91>)
-        | \d\d[ \-]\d{{3}}{_NUM_END}(?P<g33>)
       )
-    | \d{{0,2}}(?:\.\d{{1,3}}){{3}}(?!\d|\.\d)(?P<ipv4>)
-    | \d{{0,2}}\.\d{{4,}}°?\s?[NSns]?\s?,\s?-?\d{{1,3}}\.\d{{4,}}°?
-        (?:\s?[EWew](?![A-Za-z]))?(?P<geo>)
-    | (?:\d?(?P<dsep>[/.\-])\d{{1,2}}(?P=dsep)(?:\d{{4}}|\d{{2}})(?![\d/\-]|\.\d)
-        | \d{{3}}(?P<isep>[/.\-])\d{{1,2}}(?P=isep)\d{{1,2}}(?![\d/\-]|\.\d)
-        | \d?(?:st|nd|rd|th)?[ \-](?i:(?:{_MONTH})[a-z]*)\.?,?[ \-]\d{{4}}(?!\d))(?P<date>)
-    | \d[A-Za-z]{{5}}\d{{4}}[A-Za-z][A-Za-z0-9][A-Za-z][A-Za-z0-9]{_END}(?P<gstin>)
-    | \d[ \-]?[Bb][Hh][ \-]?\d{{4}}[ \-]?[A-Za-z]{{1,2}}{_END}(?P<bh>)
-    | {_HEX}(?:[:\-]{_HEX}{{2}}){{5}}(?![A-Za-z0-9:\-])(?P<mac>)
-    | {_HEX}{{0,3}}(?:::?{_HEX}{{1,4}}){{2,7}}(?:::)?(?![A-Za-z0-9:])(?P<hexcolon>)
-    | \d{{0,2}}\.\d{{4,}}(?![\d.])(?P<decimal>)
-    | (?=\d*[A-Fa-f]){_HEX}{{11,31}}{_END}(?P<dword>)
+    | \d{{0,2}}+\.(?:
+          \d{{1,3}}+\.\d{{1,3}}+\.\d{{1,3}}+(?!\d|\.\d)(?P<ipv4>)
+        | \d{{4,}}+°?\s?[NSns]?\s?,\s?-?\d{{1,3}}\.\d{{4,}}°?(?:\s?[EWew](?![A-Za-z]))?(?P<geo>)
+        | \d{{4,}}+(?![\d.])(?P<decimal>))
+    # letters and hex: at most one more digit then a separator or a letter, or digits then ':'
+    # or a hex letter
+    | (?=\d?+[ \-A-Za-z]|\d*+[:A-Fa-f])(?:
+          \d[A-Za-z]{{5}}\d{{4}}[A-Za-z][A-Za-z0-9][A-Za-z][A-Za-z0-9]{_END}(?P<gstin>)
+        | \d[ \-]?+[Bb][Hh][ \-]?+\d{{4}}[ \-]?+[A-Za-z]{{1,2}}+{_END}(?P<bh>)
+        | {_HEX}[:\-]{_HEX}{{2}}(?:[:\-]{_HEX}{{2}}){{4}}(?![A-Za-z0-9:\-])(?P<mac>)
+        | {_HEX}{{0,3}}+(?:::?+{_HEX}{{1,4}}+){{2,7}}(?:::)?(?![A-Za-z0-9:])(?P<hexcolon>)
+        | (?=\d*+[A-Fa-f]){_HEX}{{11,31}}+{_END}(?P<dword>))
   )
 # letter-led: the anchor is the first digit after letters that start a word
 | (?<=[A-Za-z]\d)(?:
@@ -113,12 +138,12 @@ _GRAMMAR = rf"""
         | \d?[ \-]?(?:[A-Za-z]{{1,3}}[ \-]?)?\d{{4}}(?P<plate>)
       ){_END}
     # hex after letters: letter-led device IDs (16/32 hex, UUIDs, MACs) and IPv6 addresses
-    | (?:{_HEX}{{7,}}
-        | {_HEX}*(?:[:\-]{_HEX}+){{2,}}(?:::(?:{_HEX}+(?::{_HEX}+)*)?)?
-        | {_HEX}*::(?:{_HEX}+(?::{_HEX}+)*)?){_END}(?P<lword>)
+    | (?:{_HEX}{{7,}}+
+        | {_HEX}*+(?:[:\-]{_HEX}++(?:[:\-]{_HEX}++)+(?:::(?:{_HEX}+(?::{_HEX}+)*)?)?
+                  | ::(?:{_HEX}+(?::{_HEX}+)*)?)){_END}(?P<lword>)
   )
-| (?<=@)[A-Za-z0-9](?:[A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]*[A-Za-z0-9])+|[A-Za-z0-9]*)(?P<at>)
-| (?<=\+)91[ \-]?(?:{_PHONE10}){_NUM_END}(?P<plus>)
+| (?<=@)[A-Za-z0-9](?:[A-Za-z0-9\-]*+(?:\.[A-Za-z0-9\-]*[A-Za-z0-9])+|[A-Za-z0-9]*)(?P<at>)
+| (?<=\+)91[ \-]?+(?:{_PHONE10}){_NUM_END}(?P<plus>)
 )
 """
 _PATTERN = re.compile(_GRAMMAR, re.VERBOSE)
