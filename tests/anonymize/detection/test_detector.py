@@ -45,6 +45,17 @@ def test_detect_batch_accepts_any_iterable(detector):
     assert detector.detect_batch(iter(SAMPLES)) == [detector.detect(t) for t in SAMPLES]
 
 
+def test_a_batch_longer_than_a_chunk_equals_text_by_text(detector):
+    # Chunks are scanned joined: the texts either side of each chunk boundary, the empty and
+    # missing ones, and a chunk holding a NUL (scanned text by text) must not change a finding.
+    from anonymize.detection.detector import BATCH_CHUNK
+
+    texts = [SAMPLES[i % len(SAMPLES)] if i % 7 else None for i in range(2 * BATCH_CHUNK + 3)]
+    texts[BATCH_CHUNK + 5] = "nul \0 " + SAMPLES[0]
+    texts[BATCH_CHUNK - 1], texts[BATCH_CHUNK] = "PAN ACUPA7085R", "Aadhaar 2341 2341 2346"
+    assert detector.detect_batch(texts) == [detector.detect(t) if t else [] for t in texts]
+
+
 @pytest.mark.parametrize("column", [
     pa.array([SAMPLES[0], None, SAMPLES[1]]),
     pa.chunked_array([[SAMPLES[0]], [None, SAMPLES[1]]]),
