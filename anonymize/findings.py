@@ -5,7 +5,7 @@ The entity vocabulary is the one in DESIGN.md; ``nijta scan`` and the policies s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["ENTITY_TYPES", "IDENTIFIER_TYPES", "Finding"]
 
@@ -21,9 +21,12 @@ IDENTIFIER_TYPES = tuple(t for t in ENTITY_TYPES if t not in ("PERSON", "ADDRESS
 """Types with a fixed format (checksums, patterns), measured separately from names."""
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One detected span: ``text[start:end]`` (Python string indices) is of ``type``."""
+class Finding(NamedTuple):
+    """One detected span: ``text[start:end]`` (Python string indices) is of ``type``.
+
+    Immutable, ordered by (start, end, type, score). A named tuple because a detector makes
+    several per record, and a tuple is built several times faster than a dataclass instance.
+    """
 
     start: int
     end: int
