@@ -4,10 +4,10 @@
 results for context enhancement and builds explanation objects: about 2-3 ms per short record.
 :class:`PiiDetector` holds the same recognizer objects but calls their scoring functions
 directly on one :class:`~anonymize.detection.recognizers.Scan` per chunk of texts joined together
-(a tokenizer pass, a label pass, a name pass and a narration pass over the whole chunk, so the
-Python work is per match, not per text; a token's scorers are looked up by its kind and label, so
-those its label rules out are never called), applies the engine's threshold, splits the hits back
-by text and applies Presidio's duplicate removal. Its findings equal those of
+(three regex passes over the whole chunk: tokens, labels, and known names with narration heads,
+so the Python work is per match, not per text; a token's scorers are looked up by its kind and
+label, so those its label rules out are never called), applies the engine's threshold, splits the
+hits back by text and applies Presidio's duplicate removal. Its findings equal those of
 ``build_analyzer(use_installed_model=False).analyze(...)``, score for score
 (``tests/anonymize/detection/test_equivalence.py`` checks a whole corpus).
 
