@@ -127,6 +127,7 @@ def _gstin_state_codes() -> frozenset[str]:
     import, with a GSTIN that is valid in every other way for each two-digit code."""
     codes = []
     for code in (f"{n:02d}" for n in range(100)):
+        # Not real identifiers: python-stdnum's documented examples or made-up shapes.
         number = f"{code}AAAPA1234A1Z"
         if gstin.is_valid(number + luhn.calc_check_digit(number, _GSTIN_ALPHABET)):
             codes.append(code)

@@ -52,6 +52,7 @@ def test_a_batch_longer_than_a_chunk_equals_text_by_text(detector):
 
     texts = [SAMPLES[i % len(SAMPLES)] if i % 7 else None for i in range(2 * BATCH_CHUNK + 3)]
     texts[BATCH_CHUNK + 5] = "nul \0 " + SAMPLES[0]
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     texts[BATCH_CHUNK - 1], texts[BATCH_CHUNK] = "PAN ACUPA7085R", "Aadhaar 2341 2341 2346"
     assert detector.detect_batch(texts) == [detector.detect(t) if t else [] for t in texts]
 

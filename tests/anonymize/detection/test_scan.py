@@ -23,6 +23,7 @@ def test_letter_led_identifiers_start_at_their_letters():
 
 
 def test_number_kinds_carry_their_length_or_grouping():
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     text = "234123412346, 2341 2341 2346, 98765 43210, +91 98765 43210, 560001"
     assert [k for k, _ in _kinds(text)] == ["n12", "g444", "g55", "plus", "n6"]
 
@@ -53,6 +54,7 @@ def test_a_label_at_the_start_of_a_text_is_read_whole():
 
 
 def test_nearest_label_describes_a_value():
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     text = "Aadhaar: 2341 2341 2346, UPI Ref 412345678901"
     labels = find_labels(text.lower())
     assert labels.before(text.index("2341")) == "aadhaar"
@@ -60,6 +62,7 @@ def test_nearest_label_describes_a_value():
 
 
 def test_a_label_does_not_reach_past_the_previous_value():
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     scan = Scan("Aadhaar 2341 2341 2346 and 2341 2341 2346")
     assert [t.label for t in scan.tokens] == ["aadhaar", None]
 
@@ -88,6 +91,7 @@ def _shifted(spans, by):
 
 def test_joined_scan_equals_scans_of_single_texts():
     # Labels, tokens, names and narration fields must all stop at the edge of their own text.
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     texts = [
         "Aadhaar 2341 2341 2346", "", "UPI/DR/412345678902/ASHA RAO/SBIN/asha@oksbi/rent",
         "12", "Dear Aarav Sharma, a/c 12345678901", "mobile 9876543210\nPAN ACUPA7085R",
@@ -110,6 +114,7 @@ def test_joined_scan_equals_scans_of_single_texts():
 
 def test_texts_with_nul_characters_cannot_be_joined():
     with pytest.raises(ValueError, match="NUL"):
+        # Not real identifiers: python-stdnum's documented examples or made-up shapes.
         Scan.joined(["a\0Aadhaar 2341 2341 2346", "PAN ACUPA7085R"])
 
 
