@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from connectors.aa.client import ConsentArtefact, FiuClient
 from connectors.aa.configuration import AaFiuSource
 from connectors.sandbox.aa_server import AaSandbox, create_aa_sandbox_app
 from connectors.sandbox.faults import FaultPlan
@@ -48,6 +49,12 @@ class AaWorld:
             FIU_ID, api_key=API_KEY, public_key_pem=self.fiu_keys.public_pem,
             notification_url=notification_url,
             notification_api_key=api_key.get_secret_value() if api_key else None)
+
+    @staticmethod
+    def consented(fiu: FiuClient, customer: str) -> ConsentArtefact:
+        """The artefact of a consent ``customer`` is asked for and approves."""
+        return fiu.fetch_consent(fiu.wait_for_consent(fiu.request_consent(customer)),
+                                 customer=customer)
 
 
 def rsa_pair() -> RsaPair:

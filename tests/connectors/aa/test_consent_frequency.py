@@ -14,11 +14,6 @@ from connectors.aa.exceptions import ConsentUseExceeded
 from connectors.exceptions import SourceRequestError
 
 
-def _consented(fiu: FiuClient, customer: str):
-    return fiu.fetch_consent(fiu.wait_for_consent(fiu.request_consent(customer)),
-                             customer=customer)
-
-
 def _world(aa_world, frequency: dict, **source):
     world = aa_world(source={"consent": {"frequency": frequency}, **source})
     world.register(None)
@@ -28,7 +23,7 @@ def _world(aa_world, frequency: dict, **source):
 def test_one_request_over_the_frequency_is_refused_and_not_retried(aa_world):
     world = _world(aa_world, {"unit": "HOUR", "value": 2}, poll_interval_s=0.05)
     with FiuClient("aa", world.source) as fiu:
-        artefact = _consented(fiu, world.source.customers[0])
+        artefact = world.consented(fiu, world.source.customers[0])
         assert artefact.frequency == ("HOUR", 2)
         window = world.source.fetch_windows()[0]
         for _ in range(2):
@@ -52,7 +47,7 @@ def test_the_limit_is_per_consent(aa_world):
     world = _world(aa_world, {"unit": "DAY", "value": 1})
     with FiuClient("aa", world.source) as fiu:
         customer = world.source.customers[0]
-        first, second = _consented(fiu, customer), _consented(fiu, customer)
+        first, second = world.consented(fiu, customer), world.consented(fiu, customer)
         window = world.source.fetch_windows()[0]
         fiu.request_fi(first, *window)
         fiu.request_fi(second, *window)  # another consent has its own budget
@@ -64,7 +59,7 @@ def test_other_fi_request_refusals_stay_source_errors(aa_world):
     """Only InvalidConsentUse becomes ConsentUseExceeded; e.g. InvalidDateRange does not."""
     world = _world(aa_world, {"unit": "DAY", "value": 5})
     with FiuClient("aa", world.source) as fiu:
-        artefact = _consented(fiu, world.source.customers[0])
+        artefact = world.consented(fiu, world.source.customers[0])
         start, end = world.source.fetch_windows()[0]
         with pytest.raises(SourceRequestError, match="answered 400 InvalidDateRange") as err:
             fiu.request_fi(artefact, end, start)

@@ -28,11 +28,6 @@ def _recorded(exchanges: list[tuple[str, int]]):
     return wrap
 
 
-def _consented(fiu: FiuClient, customer: str):
-    return fiu.fetch_consent(fiu.wait_for_consent(fiu.request_consent(customer)),
-                             customer=customer)
-
-
 def test_fetches_again_until_the_fip_has_delivered(aa_world):
     exchanges: list[tuple[str, int]] = []
     world = aa_world(fi_pending_fetches=2, wrap=_recorded(exchanges))
@@ -40,7 +35,7 @@ def test_fetches_again_until_the_fip_has_delivered(aa_world):
             FiuClient("aa", world.source, notices=receiver) as fiu:
         world.register(receiver.url)
         customer = world.source.customers[0]
-        artefact = _consented(fiu, customer)
+        artefact = world.consented(fiu, customer)
         start, end = world.source.fetch_windows()[0]
         session, documents = fiu.fetch_fi_documents(artefact, start, end)
         notice = receiver.fi_session(session.session_id)
@@ -58,7 +53,7 @@ def test_waits_out_a_slow_fip_without_a_notification_receiver(aa_world):
     world = aa_world(fi_ready_delay_s=0.6, source={"poll_interval_s": 0.1})
     world.register(None)
     with FiuClient("aa", world.source) as fiu:
-        artefact = _consented(fiu, world.source.customers[0])
+        artefact = world.consented(fiu, world.source.customers[0])
         started = time.monotonic()
         _, documents = fiu.fetch_fi_documents(artefact, *world.source.fetch_windows()[0])
         waited = time.monotonic() - started
@@ -70,7 +65,7 @@ def test_gives_up_after_fi_ready_timeout_naming_the_session(aa_world):
                      source={"poll_interval_s": 0.1, "fi_ready_timeout_s": 0.5})
     world.register(None)
     with FiuClient("aa", world.source) as fiu:
-        artefact = _consented(fiu, world.source.customers[0])
+        artefact = world.consented(fiu, world.source.customers[0])
         session = fiu.request_fi(artefact, *world.source.fetch_windows()[0])
         started = time.monotonic()
         with pytest.raises(FiNotReady, match="fi_ready_timeout_s") as err:
@@ -101,5 +96,5 @@ def test_an_unsigned_in_progress_answer_is_not_believed(aa_world):
     world.register(None)
     with FiuClient("aa", world.source) as fiu, \
             pytest.raises(JwsVerificationError, match="POST /FI/fetch: the answer has no"):
-        artefact = _consented(fiu, world.source.customers[0])
+        artefact = world.consented(fiu, world.source.customers[0])
         fiu.fetch_fi_documents(artefact, *world.source.fetch_windows()[0])

@@ -20,11 +20,6 @@ from connectors.sandbox.aa_server import Misbehaviour
 from connectors.sandbox.faults import Fault, FaultPlan
 
 
-def _consented(fiu: FiuClient, customer: str):
-    return fiu.fetch_consent(fiu.wait_for_consent(fiu.request_consent(customer)),
-                             customer=customer)
-
-
 @pytest.mark.parametrize("fi_format", ["xml", "json"])
 def test_full_flow_gives_what_the_sandbox_generated(aa_world, fi_format):
     # C000001 is served as ReBIT 1.1, C000002 as 2.0.0
@@ -34,7 +29,7 @@ def test_full_flow_gives_what_the_sandbox_generated(aa_world, fi_format):
         world.register(receiver.url)
         versions = set()
         for customer in world.source.customers:
-            artefact = _consented(fiu, customer)
+            artefact = world.consented(fiu, customer)
             assert artefact.purpose_code == "103" and artefact.status == "ACTIVE"
             start, end = world.source.fetch_windows()[0]
             session, documents = fiu.fetch_fi_documents(artefact, start, end)
@@ -73,7 +68,7 @@ def test_polling_alone_finds_approval_without_notifications(aa_world):
     world = aa_world()
     world.register(None)
     with FiuClient("aa", world.source) as fiu:
-        assert _consented(fiu, world.source.customers[0]).status == "ACTIVE"
+        assert world.consented(fiu, world.source.customers[0]).status == "ACTIVE"
 
 
 def test_answer_with_a_bad_signature_is_rejected(aa_world):
@@ -89,7 +84,7 @@ def test_tampered_ciphertext_and_wrong_key_are_rejected(aa_world, fault):
     world = aa_world(misbehaviour=Misbehaviour(**{fault: True}))
     world.register(None)
     with FiuClient("aa", world.source) as fiu:
-        artefact = _consented(fiu, world.source.customers[0])
+        artefact = world.consented(fiu, world.source.customers[0])
         with pytest.raises(FiDecryptionError, match="GCM authentication failed"):
             fiu.fetch_fi_documents(artefact, *world.source.fetch_windows()[0])
 
@@ -132,7 +127,7 @@ def test_consent_not_granted_stops_the_flow(aa_world, approval, status):
             FiuClient("aa", world.source, notices=receiver) as fiu:
         world.register(receiver.url)
         with pytest.raises(AaError, match=status):
-            _consented(fiu, world.source.customers[0])
+            world.consented(fiu, world.source.customers[0])
         receiver.wait_for(lambda r: any(n.status == status for n in r.consents) or None, 5)
     assert receiver.consents[-1].status == status
 
@@ -148,7 +143,7 @@ def test_injected_429_503_timeout_and_truncated_json_are_recovered(aa_world):
             FiuClient("aa", world.source, notices=receiver) as fiu:
         world.register(receiver.url)
         customer = world.source.customers[0]
-        artefact = _consented(fiu, customer)
+        artefact = world.consented(fiu, customer)
         start, end = world.source.fetch_windows()[0]
         _, documents = fiu.fetch_fi_documents(artefact, start, end)
     expected = world.sandbox.statement(customer, start, end)
