@@ -3,7 +3,8 @@
 #   1. Java 17+ (Spark 4.2 needs it) and Maven (fetches the Delta jars);
 #   2. a .venv with nijta installed editable with every runtime and dev dependency
 #      (torch from PyPI is a multi-GB download: installed once, skipped after);
-#   3. the Delta Lake jars from Maven Central into .cache/jars (see featurestore/jars.py).
+#   3. the PII detector compiled with mypyc into .cache/mypyc (anonymize/detection/compiled.py);
+#   4. the Delta Lake jars from Maven Central into .cache/jars (see featurestore/jars.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,5 +72,8 @@ else
   say "dependencies already installed"
 fi
 
+# The PII detector's modules compiled with mypyc (~30 s once per source change); without a C
+# compiler it says why and the detector runs as plain Python.
+"$VENV/bin/python" -m anonymize.detection.mypyc_build build >&2 || true
 "$VENV/bin/python" -m featurestore.jars fetch >&2
 "$VENV/bin/python" -m ingest.telemetry.broker fetch >&2

@@ -224,7 +224,8 @@ class PiiDetector:
         if not self._dedupe:  # the hits are final: make the findings while splitting them
             return [found for scan in scans
                     for found in _by_text(self._hits(scan), scan.starts, Finding)]
-        per_text = [hits for scan in scans for hits in _by_text(self._hits(scan), scan.starts)]
+        per_text = [hits for scan in scans
+                    for hits in _by_text(self._hits(scan), scan.starts, tuple)]
         if self._spacy is not None:
             artifacts = nlp_artifacts or [None] * len(texts)
             for text, hits, nlp in zip(texts, per_text, artifacts, strict=True):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from mypy_extensions import mypyc_attr
 from stdnum import luhn
 
 from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer, digits_of
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 _IFSC = frozenset({"ifsc"})
-_NOTHING = frozenset()
+_NOTHING: frozenset[str] = frozenset()
 _ACCOUNT = frozenset({"account"})
 _CARD = frozenset({"card"})
 _CARD_AGAINST = frozenset(
@@ -94,6 +95,7 @@ def score_vpa(scan: Scan, token: Token) -> float | None:
     return decide(token.label, _VPA, _NOTHING, base=0.9)
 
 
+@mypyc_attr(native_class=False)
 class IfscRecognizer(TokenRecognizer):
     """IFSC: Indian Financial System Codes of bank branches."""
 
@@ -103,6 +105,7 @@ class IfscRecognizer(TokenRecognizer):
     SCORERS = MappingProxyType({"ifsc": score_ifsc})
 
 
+@mypyc_attr(native_class=False)
 class BankAccountRecognizer(TokenRecognizer):
     """BANK_ACCOUNT: account numbers, led by an account label or a narration's account slot."""
 
@@ -113,6 +116,7 @@ class BankAccountRecognizer(TokenRecognizer):
     SCORERS = MappingProxyType({f"n{n}": score_account for n in range(9, 19)})
 
 
+@mypyc_attr(native_class=False)
 class CardNumberRecognizer(TokenRecognizer):
     """CARD_NUMBER: payment card numbers (Luhn), RuPay included."""
 
@@ -126,6 +130,7 @@ class CardNumberRecognizer(TokenRecognizer):
     })
 
 
+@mypyc_attr(native_class=False)
 class UpiVpaRecognizer(TokenRecognizer):
     """UPI_VPA: UPI virtual payment addresses, mobile-number VPAs included; never an e-mail."""
 

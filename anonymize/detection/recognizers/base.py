@@ -20,7 +20,9 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import ClassVar, NamedTuple
 
-from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from mypy_extensions import mypyc_attr
+from presidio_analyzer import AnalysisExplanation, RecognizerResult
+from presidio_analyzer.local_recognizer import LocalRecognizer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymize.detection.recognizers.context import REFERENCE, Labels, find_labels, words_of
@@ -184,6 +186,10 @@ Scorer = Callable[[Scan, Token], "float | None"]
 """Scores one token as a recognizer's entity; ``None`` when it is not one."""
 
 
+# Compiled by mypyc (see ..compiled), a class deriving from Presidio's ABCs must stay a plain
+# Python class: as a native class it would share its base's ABC caches and answer isinstance
+# wrongly. So must every subclass, hence the same decorator on each recognizer.
+@mypyc_attr(native_class=False)
 class NijtaRecognizer(LocalRecognizer, ABC):
     """A Presidio recognizer for one nijta entity type; subclasses implement :meth:`find`."""
 
@@ -194,7 +200,7 @@ class NijtaRecognizer(LocalRecognizer, ABC):
     def __init__(self, *, supported_language: str = "en", name: str | None = None) -> None:
         super().__init__(
             supported_entities=[self.ENTITY],
-            name=name,
+            name=name,  # type: ignore[arg-type]  # Presidio's own default is None
             supported_language=supported_language,
             context=words_of(self.CONTEXT),
         )
@@ -219,10 +225,11 @@ class NijtaRecognizer(LocalRecognizer, ABC):
         return [self._result(start, end, score) for start, end, score in self.find(scan_text(text))]
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        name: str = self.name  # type: ignore[has-type]  # set by Presidio's __init__
         explanation = AnalysisExplanation(
-            recognizer=self.name,
+            recognizer=name,
             original_score=score,
-            textual_explanation=f"{self.ENTITY} by nijta's {self.name} (shape, check and context)",
+            textual_explanation=f"{self.ENTITY} by nijta's {name} (shape, check and context)",
         )
         return RecognizerResult(
             entity_type=self.ENTITY,
@@ -231,7 +238,7 @@ class NijtaRecognizer(LocalRecognizer, ABC):
             score=score,
             analysis_explanation=explanation,
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_NAME_KEY: name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 # Context is already in the score; Presidio's enhancer must not add it again.
                 RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
@@ -239,6 +246,7 @@ class NijtaRecognizer(LocalRecognizer, ABC):
         )
 
 
+@mypyc_attr(native_class=False)
 class TokenRecognizer(NijtaRecognizer):
     """A recognizer that scores the scan's tokens of the kinds in :attr:`SCORERS`."""
 

@@ -12,6 +12,7 @@ import ipaddress
 import re
 from types import MappingProxyType
 
+from mypy_extensions import mypyc_attr
 from stdnum import imei
 
 from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer, digits_of
@@ -45,6 +46,7 @@ def score_phone(scan: Scan, token: Token) -> float | None:
     return decide(token.label, _PHONE, against, base=base)
 
 
+@mypyc_attr(native_class=False)
 class PhoneRecognizer(TokenRecognizer):
     """PHONE_IN: Indian mobile numbers."""
 
@@ -64,7 +66,7 @@ dashes inside, each followed by a dot, then an alphabetic top-level label. One r
 than splitting the token; the possessive repeats make a VPA handle (no dot) fail without
 backtracking (each has one way to match, so they accept what greedy ones would)."""
 _EMAIL = frozenset({"email"})
-_NOTHING = frozenset()
+_NOTHING: frozenset[str] = frozenset()
 
 
 def score_email(scan: Scan, token: Token) -> float | None:
@@ -74,6 +76,7 @@ def score_email(scan: Scan, token: Token) -> float | None:
     return decide(token.label, _EMAIL, _NOTHING, base=0.95)
 
 
+@mypyc_attr(native_class=False)
 class EmailRecognizer(TokenRecognizer):
     """EMAIL: e-mail addresses, without tldextract or any network access."""
 
@@ -101,6 +104,7 @@ def score_pincode(scan: Scan, token: Token) -> float | None:
                   confirmed=0.9)
 
 
+@mypyc_attr(native_class=False)
 class PincodeRecognizer(TokenRecognizer):
     """PINCODE: six-digit Indian postal codes."""
 
@@ -121,7 +125,7 @@ def score_ip(scan: Scan, token: Token) -> float | None:
     # What ``ipaddress.ip_address`` accepts, without trying IPv4 (and raising) on an IPv6
     # address first: an address with a colon can only be IPv6, one without only IPv4.
     if ":" in raw:
-        parse = ipaddress.IPv6Address
+        parse: type[ipaddress.IPv4Address | ipaddress.IPv6Address] = ipaddress.IPv6Address
     elif token.kind == "ipv4":
         parse = ipaddress.IPv4Address
     else:
@@ -133,6 +137,7 @@ def score_ip(scan: Scan, token: Token) -> float | None:
     return decide(token.label, _IP, _ONLY_REFERENCE, base=0.85)
 
 
+@mypyc_attr(native_class=False)
 class IpAddressRecognizer(TokenRecognizer):
     """IP_ADDRESS: IPv4 and IPv6 addresses."""
 
@@ -168,10 +173,11 @@ def score_device_id(scan: Scan, token: Token) -> float | None:
         shape = _DEVICE_SHAPE.fullmatch(token.raw)
         if shape is None:
             return None
-        base = _SHAPE_BASE[shape.lastgroup]
+        base = _SHAPE_BASE[shape.lastgroup or ""]
     return decide(token.label, _DEVICE, _ONLY_REFERENCE, base=base, confirmed=0.95)
 
 
+@mypyc_attr(native_class=False)
 class DeviceIdRecognizer(TokenRecognizer):
     """DEVICE_ID: device identifiers from app telemetry."""
 
@@ -197,6 +203,7 @@ def score_geo(scan: Scan, token: Token) -> float | None:
     return decide(token.label, _GEO, _GEO_AGAINST, base=base)
 
 
+@mypyc_attr(native_class=False)
 class GeoLocationRecognizer(TokenRecognizer):
     """GEO_LOCATION: latitude/longitude coordinates."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from mypy_extensions import mypyc_attr
+
 from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer
 
 __all__ = ["DateOfBirthRecognizer"]
@@ -30,6 +32,7 @@ def score_date_of_birth(scan: Scan, token: Token) -> float | None:
     return _CONFIRMED
 
 
+@mypyc_attr(native_class=False)
 class DateOfBirthRecognizer(TokenRecognizer):
     """DATE_OF_BIRTH: dates labelled as birth dates."""
 

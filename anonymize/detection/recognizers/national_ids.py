@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from mypy_extensions import mypyc_attr
 from stdnum import luhn, verhoeff
 from stdnum.in_ import aadhaar, epic, gstin, pan, vid
 
@@ -48,7 +49,7 @@ _AADHAAR = frozenset({"aadhaar"})
 _VID = frozenset({"vid"})
 _VID_AGAINST = _NUMBER_AGAINST | _AADHAAR
 _ONLY_REFERENCE = frozenset({REFERENCE})
-_NOTHING = frozenset()
+_NOTHING: frozenset[str] = frozenset()
 _PAN = frozenset({"pan"})
 _GSTIN = frozenset({"gstin"})
 _VOTER = frozenset({"voter"})
@@ -173,6 +174,7 @@ def score_vid(scan: Scan, token: Token) -> float | None:
     return score
 
 
+@mypyc_attr(native_class=False)
 class AadhaarRecognizer(TokenRecognizer):
     """AADHAAR: 12-digit Aadhaar numbers (plain, spaced or dashed)."""
 
@@ -183,6 +185,7 @@ class AadhaarRecognizer(TokenRecognizer):
     SCORERS = MappingProxyType({"n12": score_aadhaar, "g444": score_aadhaar})
 
 
+@mypyc_attr(native_class=False)
 class AadhaarVidRecognizer(TokenRecognizer):
     """AADHAAR_VID: 16-digit Aadhaar virtual IDs."""
 
@@ -250,6 +253,7 @@ def score_driving_licence(scan: Scan, token: Token) -> float | None:
     return decide(token.label, _DL_LABEL, _ONLY_REFERENCE, base=0.85)
 
 
+@mypyc_attr(native_class=False)
 class PanRecognizer(TokenRecognizer):
     """PAN: Permanent Account Numbers."""
 
@@ -260,6 +264,7 @@ class PanRecognizer(TokenRecognizer):
     SCORERS = MappingProxyType({"pan": score_pan})
 
 
+@mypyc_attr(native_class=False)
 class GstinRecognizer(TokenRecognizer):
     """GSTIN: GST identification numbers."""
 
@@ -269,6 +274,7 @@ class GstinRecognizer(TokenRecognizer):
     SCORERS = MappingProxyType({"gstin": score_gstin})
 
 
+@mypyc_attr(native_class=False)
 class VoterIdRecognizer(TokenRecognizer):
     """VOTER_ID: Electoral Photo Identity Card (EPIC) numbers."""
 
@@ -279,6 +285,7 @@ class VoterIdRecognizer(TokenRecognizer):
     SCORERS = MappingProxyType({"epic": score_voter_id})
 
 
+@mypyc_attr(native_class=False)
 class PassportRecognizer(TokenRecognizer):
     """PASSPORT_IN: Indian passport numbers."""
 
@@ -289,6 +296,7 @@ class PassportRecognizer(TokenRecognizer):
     SCORERS = MappingProxyType({"passport": score_passport})
 
 
+@mypyc_attr(native_class=False)
 class DrivingLicenceRecognizer(TokenRecognizer):
     """DRIVING_LICENCE_IN: 15-character driving licence numbers."""
 

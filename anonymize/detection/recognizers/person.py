@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from mypy_extensions import mypyc_attr
+
 from anonymize.detection.recognizers.base import Hit, NijtaRecognizer, Scan
 from anonymize.detection.recognizers.context import PERSON_CUE, PERSON_NAME_CUE, word_set
 from anonymize.detection.recognizers.names import FIRST_NAMES, is_name_word, is_stop_word
@@ -167,6 +169,7 @@ def find_persons(scan: Scan) -> list[Hit]:
     return _merge(hits) if len(hits) > 1 else hits
 
 
+@mypyc_attr(native_class=False)
 class PersonRecognizer(NijtaRecognizer):
     """PERSON: people's names, from name lists, cues and narration fields (no model needed)."""
 

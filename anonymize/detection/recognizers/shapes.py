@@ -199,7 +199,7 @@ def tokenize(text: str, starts: Sequence[int] = (0,)) -> list[tuple[str, int, in
         start, end = match.span()
         if start >= cursor.bound:
             floor = starts[cursor.seek(start)]
-        kind = match.lastgroup
+        kind: str = match.lastgroup  # type: ignore[assignment]  # every alternative names its kind
         if kind == "num":
             kind = _NUM_KINDS[end - start]
         elif kind in _SPECIAL_START:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from mypy_extensions import mypyc_attr
+
 from anonymize.detection.recognizers.base import Scan, Token, TokenRecognizer
 from anonymize.detection.recognizers.context import REFERENCE, decide
 from anonymize.detection.recognizers.shapes import STATE_CODES
@@ -44,6 +46,7 @@ def score_bharat_series(scan: Scan, token: Token) -> float | None:
     return decide(token.label, _VEHICLE, _AGAINST, base=0.9)
 
 
+@mypyc_attr(native_class=False)
 class VehicleRegistrationRecognizer(TokenRecognizer):
     """VEHICLE_REG_IN: Indian vehicle registration numbers, incl. the BH series."""
 
