@@ -200,11 +200,18 @@ class Labels:
         return self.before_each([(start, floor)])[0]
 
     def before_each(self, positions: Iterable[tuple[int, int]]) -> list[str | None]:
-        """:meth:`before` of each ``(start, floor)``: one call for all the tokens of a scan."""
+        """:meth:`before` of each ``(start, floor)``: one call for all the tokens of a scan.
+        Starts in order (tokens are) step through the labels once, rather than a binary search
+        each: compiled (see ..compiled), a step is a C integer comparison."""
         ends, categories = self._ends, self._categories
         found: list[str | None] = []
+        last = len(ends) - 1
+        i = -1  # the last label ending at or before the current start
         for start, floor in positions:
-            i = bisect_right(ends, start) - 1
+            if i >= 0 and ends[i] > start:  # not in order after all
+                i = bisect_right(ends, start) - 1
+            while i < last and ends[i + 1] <= start:
+                i += 1
             category = None
             if i >= 0 and ends[i] >= floor and ends[i] >= start - WINDOW:
                 category = categories[i]

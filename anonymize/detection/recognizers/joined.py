@@ -41,15 +41,24 @@ def join(texts: list[str]) -> tuple[str, list[int]]:
 class Cursor:
     """Which joined text a position falls in, for matches visited in order."""
 
-    __slots__ = ("bound", "starts")
+    __slots__ = ("_text", "bound", "starts")
 
     def __init__(self, starts: Sequence[int]) -> None:
         self.starts = starts
+        self._text = 0
         self.bound = starts[1] if len(starts) > 1 else _NOWHERE
         """Where the current text ends: positions below it are in the current text."""
 
     def seek(self, position: int) -> int:
         """The index of the text holding ``position``, which becomes the current text."""
-        i = bisect_right(self.starts, position) - 1
-        self.bound = self.starts[i + 1] if i + 1 < len(self.starts) else _NOWHERE
+        starts, i = self.starts, self._text
+        if position < starts[i]:  # not in order after all: search from the start
+            i = bisect_right(starts, position) - 1
+        # Step to the text, rather than bisect: positions come in order, so each pass steps
+        # over each text once, and compiled (see ..compiled) a step is a C integer comparison.
+        last = len(starts) - 1
+        while i < last and starts[i + 1] <= position:
+            i += 1
+        self._text = i
+        self.bound = starts[i + 1] if i < last else _NOWHERE
         return i
