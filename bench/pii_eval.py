@@ -8,7 +8,8 @@ side by side means something. Accuracy is scored by span overlap on the seeded c
 Presidio runs as a user would run it offline: its default registry plus the six India
 recognizers (shipped disabled), a blank spaCy pipeline (no NER model can be downloaded), at its
 default threshold 0 and at 0.5. nijta runs ``anonymize.detection.PiiDetector``; if that cannot
-be imported, nijta is reported as null.
+be imported, nijta is reported as null. ``nijta.compiled`` says whether its modules ran compiled
+by mypyc (see ``anonymize/detection/compiled.py``) or as plain Python (``NIJTA_PURE_PYTHON=1``).
 
 Usage::
 
@@ -27,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from anonymize.detection.compiled import active_build
 from anonymize.detection.nlp import offline_nlp_engine
 from anonymize.evaluation import (
     DEFAULT_SEED,
@@ -129,7 +131,7 @@ def run_nijta(corpus: Sequence[LabelledText]) -> dict[str, Any] | None:
     _log(f"nijta: detecting {len(corpus)} texts")
     report = score(corpus, detect([item.text for item in corpus])).to_dict()
     _log(f"nijta: {_summary(report)}")
-    return {"report": report, "detect": detect}
+    return {"report": report, "compiled": active_build() is not None, "detect": detect}
 
 
 def _summary(report: dict[str, Any]) -> str:

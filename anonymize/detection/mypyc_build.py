@@ -21,6 +21,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,6 +58,7 @@ setup(name="nijta-compiled-detector", ext_modules=modules,
       script_args=["build_ext", "--build-lib", build_lib, "--build-temp", work + "/obj"])
 """
 """Run by a child Python in the source root: mypyc names modules after their paths there."""
+_KEEP_SECONDS = 3600
 
 
 class CompiledBuildError(RuntimeError):
@@ -96,7 +98,19 @@ def build(cache_dir: Path | None = None, *, root: Path = ROOT) -> Path:
         if not (folder / MANIFEST).is_file():  # unless a concurrent build finished first
             shutil.rmtree(folder, ignore_errors=True)  # an interrupted build's leftovers
             staged.rename(folder)
+    _remove_older_builds(folder)
     return folder
+
+
+def _remove_older_builds(current: Path) -> None:
+    """Remove the builds of other sources made over :data:`_KEEP_SECONDS` ago: a process only
+    loads the build of its sources, and one started on older sources has long imported its
+    modules by then (removed any sooner, a process still importing would fail)."""
+    cutoff = time.time() - _KEEP_SECONDS
+    for other in current.parent.iterdir():
+        manifest = other / MANIFEST
+        if other != current and manifest.is_file() and manifest.stat().st_mtime < cutoff:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -107,8 +108,14 @@ print(json.dumps(found))
 
 @pytest.mark.slow
 def test_compiled_build_loads_as_extensions_and_finds_what_python_finds(tmp_path):
+    older, recent = tmp_path / "0123456789abcdef0123", tmp_path / "123456789abcdef01234"
+    for other, age in ((older, 2 * 3600), (recent, 60)):  # seconds since they were built
+        other.mkdir()
+        (other / compiled.MANIFEST).write_text("a build of other sources\n")
+        os.utime(other / compiled.MANIFEST, (time.time() - age,) * 2)
     folder = mypyc_build.build(tmp_path)
     assert (folder / compiled.MANIFEST).is_file()
+    assert not older.exists() and recent.exists()  # a process may still be importing from it
     assert mypyc_build.build(tmp_path) == folder  # current: nothing rebuilt
     compiled_env = _env(**{CACHE_ENV: str(tmp_path)})
     python_env = _env(**{CACHE_ENV: str(tmp_path), PURE_PYTHON_ENV: "1"})
