@@ -18,11 +18,13 @@ Usage::
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from pathlib import Path
@@ -146,5 +148,14 @@ def use_compiled_modules() -> Path | None:
     folder = build_folder()
     if not (folder / MANIFEST).is_file():
         return None
-    sys.meta_path.insert(0, CompiledModuleFinder(folder))
+    finder = CompiledModuleFinder(folder)
+    sys.meta_path.insert(0, finder)
+    try:  # the compiled code itself: a build that cannot load must not break the package
+        importlib.import_module(_SHARED_LIB)
+    except ImportError as error:
+        sys.meta_path.remove(finder)
+        warnings.warn(f"the compiled detector in {folder} does not load ({error}); running it "
+                      "as plain Python (rebuild: python -m anonymize.detection.mypyc_build build)",
+                      RuntimeWarning, stacklevel=2)
+        return None
     return folder

@@ -84,6 +84,19 @@ def test_without_a_build_of_the_current_sources_everything_runs_as_python(tmp_pa
     assert all(path.endswith(".py") for path in files.values())
 
 
+def test_a_build_that_does_not_load_leaves_the_detector_in_python(tmp_path):
+    shared = (tmp_path / source_digest() / "anonymize" / "detection"
+              / f"_compiled__mypyc{_SUFFIX}")
+    shared.parent.mkdir(parents=True)
+    shared.write_bytes(b"not a shared object")
+    (tmp_path / source_digest() / compiled.MANIFEST).write_text("a broken build\n")
+    env = _env(**{CACHE_ENV: str(tmp_path)})
+    assert all(path.endswith(".py") for path in _module_files(env).values())
+    done = subprocess.run([sys.executable, "-c", "import anonymize.detection"], cwd=ROOT,
+                          env=env, check=True, capture_output=True, text=True)
+    assert "does not load" in done.stderr
+
+
 def test_build_needs_a_c_compiler_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("CC", "no-such-cc")
     with pytest.raises(mypyc_build.CompiledBuildError, match="no-such-cc"):
