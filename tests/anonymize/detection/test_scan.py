@@ -81,6 +81,7 @@ def test_hinglish_labels():
 
 
 def test_narration_slots_label_their_numbers():
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     scan = Scan("UPI/DR/412345678901/RAMESH KUMAR/SBIN/ramesh@oksbi/rent")
     assert scan.tokens[0].label == "reference"
 
@@ -119,6 +120,7 @@ def test_texts_with_nul_characters_cannot_be_joined():
 
 
 @pytest.mark.parametrize("text", [
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     "UPI/DR/412345678902/ASHA RAO/SBIN/asha@oksbi/rent",
     "ASHA UPI/CR/412345678902/RAVI",         # a name right before a head
     "Dear Aarav Sharma, NEFT-N123456789012-RAVI KUMAR-HDFC",
@@ -141,5 +143,6 @@ def test_names_and_heads_in_one_pass_equal_the_separate_finders(text):
 def test_a_head_that_does_not_start_a_word_opens_no_narration():
     from anonymize.detection.recognizers.narration import parse_narrations
 
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     assert parse_narrations("SUMIT BUMB-NETBANK-412345678902") == []
     assert [n.start for n in Scan("x UPI/412345678902/RAVI KUMAR/SBIN").narrations] == [2]
