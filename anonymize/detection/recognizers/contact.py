@@ -173,7 +173,7 @@ def score_device_id(scan: Scan, token: Token) -> float | None:
         shape = _DEVICE_SHAPE.fullmatch(token.raw)
         if shape is None:
             return None
-        base = _SHAPE_BASE[shape.lastgroup or ""]
+        base = _SHAPE_BASE[shape.lastgroup]  # type: ignore[index]  # every shape is a named group
     return decide(token.label, _DEVICE, _ONLY_REFERENCE, base=base, confirmed=0.95)
 
 
