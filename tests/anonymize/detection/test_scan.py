@@ -61,6 +61,16 @@ def test_nearest_label_describes_a_value():
     assert labels.before(text.index("4123")) == "reference"
 
 
+def test_labels_before_many_positions_in_any_order_equal_one_by_one():
+    text = "name x, a/c no 1234 rs 50 upi id ref 9 mobile 12 pin 56"
+    labels = find_labels(text)
+    positions = [(start, floor) for start in range(len(text) + 1) for floor in (0, start - 12)]
+    one_by_one = [labels.before(start, floor) for start, floor in positions]
+    assert set(one_by_one) >= {"account", "amount", "reference", "phone"}
+    assert labels.before_each(positions) == one_by_one
+    assert labels.before_each(positions[::-1]) == one_by_one[::-1]
+
+
 def test_a_label_does_not_reach_past_the_previous_value():
     # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     scan = Scan("Aadhaar 2341 2341 2346 and 2341 2341 2346")
