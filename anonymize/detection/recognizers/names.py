@@ -13,8 +13,10 @@ Usage::
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from itertools import groupby
+from operator import itemgetter
 
 from faker.providers.address.en_IN import Provider as _Address
 from faker.providers.person.en_IN import Provider as _Person
@@ -112,24 +114,32 @@ def known_names_regex(others: Sequence[str] = ()) -> re.Pattern[str]:
     """The regex whose matches are the runs of known names (see :func:`find_known_names`).
 
     ``others``: more alternatives for the same pass, each starting with a literal capital letter
-    and ending with a character no name ends with (narration heads end with their separator):
-    tried where no name matches, and never continued as a run. A match is one of them when its
-    last character is not a letter or an apostrophe.
+    that starts a word and ending with a character no name ends with (narration heads end with
+    their separator): tried where no name of their initial matches, and never continued as a
+    run. A match is one of them when its last character is not a letter or an apostrophe.
     """
     # One alternative per initial, each starting with that literal letter, so the regex engine
-    # only stops at capital letters; the rest of the name is a trie in lower or upper case.
-    names = []
-    for initial, group in groupby(sorted(SPELLINGS), key=lambda name: name[0]):
+    # only stops at capital letters. One look-behind then rejects a capital inside a word for all
+    # the alternatives of its initial (many capitals are: UPI, HDFC0001234); the rest of a name
+    # is a trie in lower or upper case.
+    tails: dict[str, list[str]] = defaultdict(list)
+    for initial, group in groupby(sorted(SPELLINGS), key=itemgetter(0)):
         rests = {name[1:] for name in group}
-        tails = trie_regex(rests | {rest.upper() for rest in rests})
-        names.append(f"{re.escape(initial)}(?<![A-Za-z]{re.escape(initial)}){tails}{_WORD_END}")
-    name = "(?:" + "|".join(names) + ")"
-    first = "(?:" + "|".join([*names, *others]) + ")"
+        tails[initial].append(trie_regex(rests | {rest.upper() for rest in rests}) + _WORD_END)
+    names = [re.escape(initial) + _one_of(rests) for initial, rests in tails.items()]
+    for other in others:
+        tails[other[0]].append(other[1:])
+    first = [f"{re.escape(initial)}(?<![A-Za-z]{re.escape(initial)}){_one_of(rests)}"
+             for initial, rests in sorted(tails.items())]
     # A run of names one space apart is one match: the person finder reads a run as one name,
     # and the regex engine joins them faster than Python can. A name never ends in a shorter
     # alternative to let the next one match (the repeat may always stop), so the runs hold
     # exactly the names a search for single names finds.
-    return re.compile(f"{first}(?:(?<=[A-Za-z'’])(?: {name})*)?")
+    return re.compile(f"{_one_of(first)}(?:(?<=[A-Za-z'’])(?: {_one_of(names)})*)?")
+
+
+def _one_of(alternatives: Sequence[str]) -> str:
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
 _WORD_END = "(?![A-Za-z'’])"

@@ -33,12 +33,13 @@ _DIRECTION = (
     r"(?:[ ](?:CR|DR|FUNDS TRANSFER DR|FUNDS TRANSFER CR|FUNDS TRANSFER|TRF|TRANSFER|WDL))?"
 )
 HEAD_ALTERNATIVES = tuple(
-    f"{channel[0]}(?<![^\\W_]{channel[0]}){channel[1:]}{_DIRECTION}[/\\-:]" for channel in _CHANNELS
+    f"{channel}(?<![^\\W_]{channel}){_DIRECTION}[/\\-:]" for channel in _CHANNELS
 )
 """One regex alternative per narration head (``UPI/``, ``IB FUNDS TRANSFER DR-``): a channel
 that starts a word, an optional direction, and the field separator it ends with. Each starts with
 its literal capital letter and ends with the separator, so :class:`.base.Scan` finds heads in the
-same regex pass as the known names (:func:`.names.known_names_regex`)."""
+same regex pass as the known names (:func:`.names.known_names_regex`). The look-behind comes after
+the channel's letters: a capital that starts another word fails on them without entering it."""
 _HEAD = re.compile("|".join(HEAD_ALTERNATIVES))
 _CHANNELS_WITHOUT_NAMES = ("ATM", "POS", "NACH", "ACH", "ECS", "BIL")
 _CODES = word_set(
