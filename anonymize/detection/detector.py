@@ -239,12 +239,12 @@ class PiiDetector:
         dispatch = self._dispatch
         hits: list[_Hit] = []
         for token in scan.tokens:
-            by_label = dispatch.get(token[0])
+            by_label = dispatch.get(token.kind)
             if by_label is not None:
-                for entity, scorer in by_label[token[4]]:
+                for entity, scorer in by_label[token.label]:
                     score = scorer(scan, token)
                     if score and score >= threshold:
-                        hits.append((token[1], token[2], entity, score))
+                        hits.append((token.start, token.end, entity, score))
         for entity, find in self._finders:
             hits.extend((start, end, entity, score) for start, end, score in find(scan)
                         if score and score >= threshold)

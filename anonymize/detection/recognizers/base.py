@@ -17,8 +17,8 @@ from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from operator import itemgetter
-from typing import ClassVar, NamedTuple
+from operator import attrgetter
+from typing import ClassVar
 
 from mypy_extensions import mypyc_attr
 from presidio_analyzer import AnalysisExplanation, RecognizerResult
@@ -33,7 +33,7 @@ from anonymize.detection.recognizers.narration import (
     Narration,
     parse_narrations,
 )
-from anonymize.detection.recognizers.shapes import tokenize
+from anonymize.detection.recognizers.shapes import Token, tokenize
 
 __all__ = [
     "Hit",
@@ -63,18 +63,6 @@ def _lower_same_length(text: str) -> str:
         return lowered
     # A few characters (e.g. 'İ') lower-case to two; keep offsets aligned with the text.
     return "".join(ch if len(low := ch.lower()) != 1 else low for ch in text)
-
-
-class Token(NamedTuple):
-    """An identifier-shaped span of the text (see :mod:`.shapes` for the kinds)."""
-
-    kind: str
-    start: int
-    end: int
-    raw: str
-    label: str | None
-    """The context category describing the token: its narration slot, else the nearest label
-    before it (see :mod:`.context`)."""
 
 
 class Scan:
@@ -114,7 +102,8 @@ class Scan:
         heads: list[re.Match[str]] = []
         self.names = _names_and_heads(text, heads)
         self.narrations = parse_narrations(text, starts, heads)
-        self.tokens = self._labelled(tokenize(text, starts))
+        self.tokens = tokenize(text, starts, self.labels)
+        _label_narration_slots(self.narrations, self.tokens)
 
     @classmethod
     def joined(cls, texts: list[str]) -> Scan:
@@ -126,14 +115,6 @@ class Scan:
         # Lower-cased text by text: ``str.lower`` is much faster on an all-ASCII string, and
         # one '₹' would make the whole joined batch a non-ASCII string.
         return cls(joined, starts, SEPARATOR.join(map(str.lower, texts)))
-
-    def _labelled(self, raw_tokens: list[tuple[str, int, int, int]]) -> list[Token]:
-        """Tokens with their label: their narration slot, else the nearest label before."""
-        text = self.text
-        labels = self.labels.before_each([(start, floor) for _, start, _, floor in raw_tokens])
-        _label_narration_slots(self.narrations, raw_tokens, labels)
-        return [_new_token(Token, (kind, start, end, text[start:end], label))
-                for (kind, start, end, _), label in zip(raw_tokens, labels, strict=True)]
 
 
 _NAMES_AND_HEADS = known_names_regex(HEAD_ALTERNATIVES)
@@ -153,15 +134,10 @@ def _names_and_heads(text: str, heads: list[re.Match[str]]) -> list[tuple[int, i
 
 _HEAD_ENDS = "/-:"
 """The characters a narration head ends with (its field separator), and no name does."""
-_new_token = tuple.__new__  # Token(...) without the generated __new__'s Python frame
-_TOKEN_START = itemgetter(1)
+_TOKEN_START = attrgetter("start")
 
 
-def _label_narration_slots(
-    narrations: list[Narration],
-    raw_tokens: list[tuple[str, int, int, int]],
-    labels: list[str | None],
-) -> None:
+def _label_narration_slots(narrations: list[Narration], tokens: list[Token]) -> None:
     """Label each token within a narration's reference or account field 'reference' or
     'account', whatever label stands before it. A batch holds far fewer such fields than
     tokens, so each field looks up its tokens (tokens are in order and do not overlap: those in
@@ -169,9 +145,9 @@ def _label_narration_slots(
     for narration in narrations:
         for fields, slot in ((narration.references, REFERENCE), (narration.accounts, "account")):
             for start, end in fields:
-                i = bisect_left(raw_tokens, start, key=_TOKEN_START)
-                while i < len(raw_tokens) and raw_tokens[i][2] <= end:
-                    labels[i] = slot
+                i = bisect_left(tokens, start, key=_TOKEN_START)
+                while i < len(tokens) and tokens[i].end <= end:
+                    tokens[i] = tokens[i].with_label(slot)
                     i += 1
 
 

@@ -187,38 +187,36 @@ _PHRASE = itemgetter(1)
 class Labels:
     """The labels of one text, ordered by where they end."""
 
-    __slots__ = ("_categories", "_ends", "name_cue_ends")
+    __slots__ = ("_categories", "_ends", "_last", "name_cue_ends")
 
     def __init__(self, ends: list[int], categories: list[str], name_cue_ends: list[int]) -> None:
         self._ends = ends
         self._categories = categories
+        self._last = -1
+        """The label :meth:`before` found last (the next call starts looking from it)."""
         self.name_cue_ends = name_cue_ends
         """Where each label of category :data:`PERSON_NAME_CUE` ends."""
 
     def before(self, start: int, floor: int = 0) -> str | None:
-        """Category of the nearest label ending in ``[max(floor, start - WINDOW), start]``."""
-        return self.before_each([(start, floor)])[0]
+        """Category of the nearest label ending in ``[max(floor, start - WINDOW), start]``.
 
-    def before_each(self, positions: Iterable[tuple[int, int]]) -> list[str | None]:
-        """:meth:`before` of each ``(start, floor)``: one call for all the tokens of a scan.
-        Starts in order (tokens are) step through the labels once, rather than a binary search
-        each: compiled (see ..compiled), a step is a C integer comparison."""
-        ends, categories = self._ends, self._categories
-        found: list[str | None] = []
+        Calls with starts in order (tokens come so) step through the labels once, rather than a
+        binary search each: compiled (see ..compiled), a step is a C integer comparison. A start
+        before the previous one falls back to the binary search."""
+        ends = self._ends
+        i = self._last
+        if i >= 0 and ends[i] > start:
+            i = bisect_right(ends, start) - 1
         last = len(ends) - 1
-        i = -1  # the last label ending at or before the current start
-        for start, floor in positions:
-            if i >= 0 and ends[i] > start:  # not in order after all
-                i = bisect_right(ends, start) - 1
-            while i < last and ends[i + 1] <= start:
-                i += 1
-            category = None
-            if i >= 0 and ends[i] >= floor and ends[i] >= start - WINDOW:
-                category = categories[i]
-                if category == AMOUNT and ends[i] < start - _SHORT_REACH:
-                    category = None
-            found.append(category)
-        return found
+        while i < last and ends[i + 1] <= start:
+            i += 1
+        self._last = i
+        if i < 0 or ends[i] < floor or ends[i] < start - WINDOW:
+            return None
+        category = self._categories[i]
+        if category == AMOUNT and ends[i] < start - _SHORT_REACH:
+            return None
+        return category
 
     def last_before(self, start: int) -> tuple[int, str] | None:
         """``(end, category)`` of the label ending last at or before ``start``."""

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from anonymize.detection.recognizers.context import Labels
 from anonymize.detection.recognizers.joined import Cursor
 
-__all__ = ["KINDS", "STATE_CODES", "tokenize"]
+__all__ = ["KINDS", "STATE_CODES", "Token", "tokenize"]
 
 _GLUED = r"[.\-][A-Za-z0-9._\-]*+@"
 """The rest of an address's local part: a dot or dash, more local-part characters, the '@'."""
@@ -183,17 +184,46 @@ def _start(text: str, kind: str, anchor: int) -> int:
     return anchor
 
 
-def tokenize(text: str, starts: Sequence[int] = (0,)) -> list[tuple[str, int, int, int]]:
-    """``(kind, start, end, floor)`` of the identifier-shaped tokens of ``text``, in order and
-    not overlapping; ``floor`` is where the previous token of the same text ended, or where the
-    text starts (a label before ``floor`` describes that token, not this one).
+class Token:
+    """An identifier-shaped span of the text, with the label that describes it.
+
+    A plain class, not a named tuple: compiled (see ..compiled), it is built and read as a C
+    struct, and every token of a batch is built once and read by several scorers."""
+
+    __slots__ = ("end", "kind", "label", "raw", "start")
+
+    def __init__(self, kind: str, start: int, end: int, raw: str, label: str | None) -> None:
+        self.kind = kind
+        """One of :data:`KINDS`."""
+        self.start = start
+        self.end = end
+        self.raw = raw
+        """The token's text."""
+        self.label = label
+        """The context category describing the token: its narration slot, else the nearest
+        label before it (see :mod:`.context`)."""
+
+    def with_label(self, label: str | None) -> Token:
+        """The same token under another label."""
+        return Token(self.kind, self.start, self.end, self.raw, label)
+
+    def __repr__(self) -> str:  # without the raw text: it may be personal data
+        return f"Token({self.kind!r}, {self.start}, {self.end}, label={self.label!r})"
+
+
+def tokenize(
+    text: str, starts: Sequence[int] = (0,), labels: Labels | None = None
+) -> list[Token]:
+    """The identifier-shaped tokens of ``text``, in order and not overlapping, each labelled
+    by the nearest of ``labels`` (the text's, see :mod:`.context`) that ends before it and after
+    the previous token of its text (that label describes the previous token, not this one).
 
     ``text`` may be a batch joined by :func:`.joined.join` (``starts``: the texts' offsets): one
-    regex pass serves the batch, positions stay in the joined text, and only ``floor`` needs to
-    know where a text begins.
+    regex pass serves the batch, positions stay in the joined text, and only the label window
+    needs to know where a text begins.
     """
-    tokens: list[tuple[str, int, int, int]] = []
-    floor = 0
+    tokens: list[Token] = []
+    floor = 0  # where the previous token of the text ended, or where the text starts
     cursor = Cursor(starts)
     for match in _PATTERN.finditer(text):
         start, end = match.span()
@@ -204,7 +234,8 @@ def tokenize(text: str, starts: Sequence[int] = (0,)) -> list[tuple[str, int, in
             kind = _NUM_KINDS[end - start]
         elif kind in _SPECIAL_START:
             start = _start(text, kind, start)
-        tokens.append((kind, start, end, floor))
+        label = labels.before(start, floor) if labels is not None else None
+        tokens.append(Token(kind, start, end, text[start:end], label))
         if kind not in _UNCLAIMED:
             floor = end
     return tokens

@@ -31,7 +31,7 @@ def test_no_scorer_scores_a_token_under_a_label_its_recognizer_rules_out(recogni
     for token in tokens:
         scorer = recognizer.SCORERS[token.kind]
         for label in _LABELS:
-            score = scorer(corpus_scan, token._replace(label=label))
+            score = scorer(corpus_scan, token.with_label(label))
             if label in ruled_out:
                 assert score is None, (recognizer.ENTITY, token.kind, label)
             scored += bool(score)
