@@ -33,9 +33,14 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from anonymize.detection.engine import DEFAULT_SCORE_THRESHOLD
 from anonymize.detection.nlp import offline_nlp_engine
-from anonymize.detection.recognizers import NijtaRecognizer, Scan, TokenRecognizer
+from anonymize.detection.recognizers import NijtaRecognizer, TokenRecognizer
 from anonymize.detection.recognizers import nijta_recognizers as _nijta_recognizers
-from anonymize.detection.recognizers.base import Hit, Scorer
+
+# Scan from its own module, not the package: compiled (see .compiled), the package is not, and
+# a type imported through it reads as Any (every token's attributes looked up by name). The
+# recognizer classes above must read as Any: mypyc would test isinstance against these Presidio
+# subclasses by exact type.
+from anonymize.detection.recognizers.base import Hit, Scan, Scorer
 from anonymize.detection.recognizers.context import CATEGORIES
 from anonymize.detection.recognizers.joined import SEPARATOR, Cursor
 from anonymize.findings import Finding
