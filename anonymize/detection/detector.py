@@ -101,8 +101,7 @@ def _by_text(
     hits.sort()  # by start: each text's hits in a row, and in order
     for start, end, entity, score in hits:
         if start >= cursor.bound:
-            i = cursor.seek(start)
-            found, base = per_text[i], starts[i]
+            found, base = per_text[cursor.seek(start)], cursor.start
         found.append(_new_tuple(kind, (start - base, end - base, entity, score)))
     return per_text
 

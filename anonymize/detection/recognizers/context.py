@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import compress
 from operator import itemgetter
+from typing import Final
 
 __all__ = [
     "AMOUNT",
@@ -38,15 +39,15 @@ __all__ = [
     "words_of",
 ]
 
-WINDOW = 40
+WINDOW: Final = 40
 """How far (characters) before a value a label may end and still describe it."""
-_SHORT_REACH = 3
+_SHORT_REACH: Final = 3
 """Amount labels ("Rs", "INR", "₹") describe only the number right after them."""
 
-REFERENCE = "reference"
-AMOUNT = "amount"
-PERSON_CUE = "person_cue"
-PERSON_NAME_CUE = "person_name_cue"
+REFERENCE: Final = "reference"
+AMOUNT: Final = "amount"
+PERSON_CUE: Final = "person_cue"
+PERSON_NAME_CUE: Final = "person_name_cue"
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "aadhaar": (

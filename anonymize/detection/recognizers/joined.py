@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from typing import Final
 
 __all__ = ["SEPARATOR", "Cursor", "join"]
 
 SEPARATOR = "\0"
 """Between two joined texts (a text holding one is scanned on its own)."""
-_NOWHERE = 1 << 62
+_NOWHERE: Final = 1 << 61  # past any position; Final: a C constant when compiled
 
 
 def join(texts: list[str]) -> tuple[str, list[int]]:
@@ -41,11 +42,13 @@ def join(texts: list[str]) -> tuple[str, list[int]]:
 class Cursor:
     """Which joined text a position falls in, for matches visited in order."""
 
-    __slots__ = ("_text", "bound", "starts")
+    __slots__ = ("_text", "bound", "start", "starts")
 
     def __init__(self, starts: Sequence[int]) -> None:
-        self.starts = starts
+        self.starts = list(starts)  # compiled, a list is indexed in C; any sequence is not
         self._text = 0
+        self.start = starts[0]
+        """Where the current text starts."""
         self.bound = starts[1] if len(starts) > 1 else _NOWHERE
         """Where the current text ends: positions below it are in the current text."""
 
@@ -60,5 +63,6 @@ class Cursor:
         while i < last and starts[i + 1] <= position:
             i += 1
         self._text = i
+        self.start = starts[i]
         self.bound = starts[i + 1] if i < last else _NOWHERE
         return i

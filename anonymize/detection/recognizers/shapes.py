@@ -228,7 +228,8 @@ def tokenize(
     for match in _PATTERN.finditer(text):
         start, end = match.span()
         if start >= cursor.bound:
-            floor = starts[cursor.seek(start)]
+            cursor.seek(start)
+            floor = cursor.start
         kind: str = match.lastgroup  # type: ignore[assignment]  # every alternative names its kind
         if kind == "num":
             kind = _NUM_KINDS[end - start]
