@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pyarrow as pa
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
@@ -79,7 +79,7 @@ def remove_duplicates(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-_new_tuple = tuple.__new__  # Finding(...) without the generated __new__'s Python frame
+_new_tuple: Final = tuple.__new__  # Finding(...) without the generated __new__'s Python frame
 
 
 def _findings(hits: list[_Hit]) -> list[Finding]:

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from operator import attrgetter
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from mypy_extensions import mypyc_attr
 from presidio_analyzer import AnalysisExplanation, RecognizerResult
@@ -117,7 +115,7 @@ class Scan:
         return cls(joined, starts, SEPARATOR.join(map(str.lower, texts)))
 
 
-_NAMES_AND_HEADS = known_names_regex(HEAD_ALTERNATIVES)
+_NAMES_AND_HEADS: Final = known_names_regex(HEAD_ALTERNATIVES)
 """Known names and narration heads, both found at capital letters: one regex pass for both."""
 
 
@@ -132,9 +130,8 @@ def _names_and_heads(text: str, heads: list[re.Match[str]]) -> list[tuple[int, i
     return names
 
 
-_HEAD_ENDS = "/-:"
+_HEAD_ENDS: Final = "/-:"
 """The characters a narration head ends with (its field separator), and no name does."""
-_TOKEN_START = attrgetter("start")
 
 
 def _label_narration_slots(narrations: list[Narration], tokens: list[Token]) -> None:
@@ -145,10 +142,24 @@ def _label_narration_slots(narrations: list[Narration], tokens: list[Token]) -> 
     for narration in narrations:
         for fields, slot in ((narration.references, REFERENCE), (narration.accounts, "account")):
             for start, end in fields:
-                i = bisect_left(tokens, start, key=_TOKEN_START)
+                i = _first_starting_at(tokens, start)
                 while i < len(tokens) and tokens[i].end <= end:
                     tokens[i] = tokens[i].with_label(slot)
                     i += 1
+
+
+def _first_starting_at(tokens: list[Token], position: int) -> int:
+    """The index of the first token starting at or after ``position`` (tokens are in order).
+    ``bisect_left(tokens, position, key=...)``, but compiled (see ..compiled) a token's start is
+    read as a struct field, where a key function looks it up by name."""
+    low, high = 0, len(tokens)
+    while low < high:
+        middle = (low + high) // 2
+        if tokens[middle].start < position:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 @lru_cache(maxsize=16)

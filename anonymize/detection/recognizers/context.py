@@ -173,16 +173,16 @@ def trie_regex(words: Iterable[str]) -> str:
     return emit(trie)
 
 
-_CATEGORY_OF = {word: category for category, words in CATEGORIES.items() for word in words}
+_CATEGORY_OF: Final = {word: category for category, words in CATEGORIES.items() for word in words}
 _TRIE = trie_regex(_CATEGORY_OF)
 _WORD_AFTER = r"(?![a-z0-9\u0900-\u097f])"
 # The pattern starts with a character class (the character before the label) so the regex
 # engine skips other positions in C; a label at the very start of the text has no character
 # before it and is matched on its own (_FIRST_LABEL).
-_LABELS = re.compile(r"[^a-z0-9\u0900-\u097f](" + _TRIE + ")" + _WORD_AFTER)
-_FIRST_LABEL = re.compile("(" + _TRIE + ")" + _WORD_AFTER)
-_END = re.Match.end
-_PHRASE = itemgetter(1)
+_LABELS: Final = re.compile(r"[^a-z0-9\u0900-\u097f](" + _TRIE + ")" + _WORD_AFTER)
+_FIRST_LABEL: Final = re.compile("(" + _TRIE + ")" + _WORD_AFTER)
+_END: Final = re.Match.end
+_PHRASE: Final = itemgetter(1)
 
 
 class Labels:

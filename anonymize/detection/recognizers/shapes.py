@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from anonymize.detection.recognizers.context import Labels
 from anonymize.detection.recognizers.joined import Cursor
@@ -147,17 +148,17 @@ _GRAMMAR = rf"""
 | (?<=\+)91[ \-]?+(?:{_PHONE10}){_NUM_END}(?P<plus>)
 )
 """
-_PATTERN = re.compile(_GRAMMAR, re.VERBOSE)
+_PATTERN: Final = re.compile(_GRAMMAR, re.VERBOSE)
 
-_PREFIX = {"pan": 5, "ifsc": 4, "epic": 3, "passport": 1, "dl": 2, "plate": 2,
+_PREFIX: Final = {"pan": 5, "ifsc": 4, "epic": 3, "passport": 1, "dl": 2, "plate": 2,
            "dl_sp": 3, "plate_sp": 3}
 """Letters (and separator) before the anchor digit, for kinds with a fixed prefix."""
-_LOCAL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
-_HEX_CHARS = "0123456789ABCDEFabcdef"
-_SPECIAL_START = frozenset(_PREFIX) | {"at", "lword", "geo", "decimal"}
-_UNCLAIMED = frozenset({"dword", "lword", "decimal", "hexcolon"})
+_LOCAL_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
+_HEX_CHARS: Final = "0123456789ABCDEFabcdef"
+_SPECIAL_START: Final = frozenset(_PREFIX) | {"at", "lword", "geo", "decimal"}
+_UNCLAIMED: Final = frozenset({"dword", "lword", "decimal", "hexcolon"})
 """Kinds that are often not identifiers: they do not hide earlier labels from later values."""
-_NUM_KINDS = {n: f"n{n}" for n in range(6, 20)}
+_NUM_KINDS: Final = {n: f"n{n}" for n in range(6, 20)}
 """A plain digit run's kind says its length (``n12``), so only scorers for that length run."""
 
 KINDS = (frozenset(_PATTERN.groupindex) - {"dsep", "isep", "num"}) | set(_NUM_KINDS.values())
