@@ -1,10 +1,12 @@
 """The shared scan: tokenization precedence, context labels, and batch == one text at a time."""
 
 import random
+from bisect import bisect_left
 
 import pytest
 
 from anonymize.detection.recognizers import Scan
+from anonymize.detection.recognizers.base import _first_starting_at
 from anonymize.detection.recognizers.context import find_labels
 from anonymize.detection.recognizers.shapes import tokenize
 
@@ -160,3 +162,13 @@ def test_a_head_that_does_not_start_a_word_opens_no_narration():
     # Not real identifiers: python-stdnum's documented examples or made-up shapes.
     assert parse_narrations("SUMIT BUMB-NETBANK-412345678902") == []
     assert [n.start for n in Scan("x UPI/412345678902/RAVI KUMAR/SBIN").narrations] == [2]
+
+
+def test_narration_slots_find_the_first_token_at_each_position():
+    # Not real identifiers: python-stdnum's documented examples or made-up shapes.
+    tokens = tokenize("ref 412345678901 a/c 12345678901, 9876543210 and 2341 2341 2346 end")
+    starts = [token.start for token in tokens]
+    assert len(starts) == 4
+    for position in range(-1, starts[-1] + 3):
+        assert _first_starting_at(tokens, position) == bisect_left(starts, position)
+    assert _first_starting_at([], 5) == 0
