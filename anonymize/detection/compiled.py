@@ -1,13 +1,13 @@
 """The detector's own modules, compiled with mypyc when a build of the current sources exists.
 
-The speed path spends more than half its time in the Python of the recognizers (tokenizing,
-labelling, scoring, splitting hits back by text). mypyc compiles those typed modules to C
-extensions that do the same with less interpreter work (17% fewer instructions per record on
-1,024 evaluation texts, measured with callgrind); the regex passes, already C, are unchanged.
-Nothing is rewritten: a build is kept under a digest of the sources, so an edited module is
-never shadowed by a stale build (it runs as Python until the next build), and without a build
-(no C compiler, or ``NIJTA_PURE_PYTHON=1``) everything runs as plain Python with the same
-findings.
+As plain Python, the speed path spends more than half its time in the recognizers' Python
+(tokenizing, labelling, scoring, splitting hits back by text). mypyc compiles those typed
+modules to C extensions that do the same with less interpreter work (24% fewer instructions per
+record on 1,024 evaluation texts, measured with callgrind: 128.9k vs 169.2k); the regex passes,
+already C, are unchanged. Nothing is rewritten: a build is kept under a digest of the sources,
+so an edited module is never shadowed by a stale build (it runs as Python until the next build),
+and without a build (no C compiler, or ``NIJTA_PURE_PYTHON=1``) everything runs as plain Python
+with the same findings.
 
 Usage::
 
